@@ -1,0 +1,13 @@
+// Each qtune subcommand lives in its own cmd_*.cpp: it declares its options on a
+// CLI11 subcommand and calls the library. No algorithm code belongs here.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace qtune::cli {
+
+void add_summarize_command(CLI::App& app);
+void add_metric_command(CLI::App& app);
+void add_render_text_command(CLI::App& app);
+
+}  // namespace qtune::cli
