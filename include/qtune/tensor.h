@@ -20,6 +20,8 @@ class Tensor {
   // Allocates a zero-filled tensor.
   Tensor(DataType type, std::vector<int64_t> dims);
 
+  // Allocates without zero-filling: for outputs a kernel overwrites completely.
+  static Tensor uninitialized(DataType type, std::vector<int64_t> dims);
   // Wraps memory owned elsewhere; `owner` keeps it alive (may be null for static memory).
   static Tensor view(DataType type, std::vector<int64_t> dims, void* data, std::shared_ptr<void> owner);
 
@@ -40,6 +42,10 @@ class Tensor {
   int64_t dim(int axis) const { return dims_.at(static_cast<size_t>(axis < 0 ? axis + rank() : axis)); }
   int64_t numel() const;
   size_t byte_size() const;
+
+  // The buffer's owner (shared by copies); the executor's memory pool recycles buffers
+  // whose only owner is the pool.
+  const std::shared_ptr<void>& storage() const { return owner_; }
 
   void* raw() { return data_; }
   const void* raw() const { return data_; }

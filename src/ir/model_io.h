@@ -23,6 +23,9 @@ std::string serialize_model(const Model& model);
 // Atomic: a failed save leaves no file under `path`.
 void save_model(const Model& model, const std::string& path);
 
+// Deep copy of a model (through its ONNX form, so every field survives).
+Model clone_model(const Model& model);
+
 // Checks structural rules on an IR graph (also run by the loader): every node input is
 // defined, no value has two producers, graph outputs are produced, no cycles, node
 // domains are imported, required inputs are present. Throws qtune::Error.

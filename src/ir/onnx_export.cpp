@@ -146,6 +146,8 @@ std::string serialize_model(const Model& model) {
 
 void save_model(const Model& model, const std::string& path) { write_file_atomic(path, serialize_model(model)); }
 
+Model clone_model(const Model& model) { return model_from_onnx(model_to_onnx(model), "."); }
+
 Model load_model_from_bytes(std::string_view bytes, const std::string& source, const std::string& base_dir) {
   if (bytes.empty()) throw Error(source + ": the file is empty, expected an ONNX model");
   onnx::ModelProto proto;

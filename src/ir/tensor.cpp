@@ -10,12 +10,12 @@ namespace {
 
 constexpr size_t kAlignment = 64;
 
-std::shared_ptr<void> allocate_zeroed(size_t bytes) {
+std::shared_ptr<void> allocate(size_t bytes, bool zero) {
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0) rounded = kAlignment;
   void* p = std::aligned_alloc(kAlignment, rounded);
   if (!p) throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
-  std::memset(p, 0, rounded);
+  if (zero) std::memset(p, 0, rounded);
   return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
 }
 
@@ -100,8 +100,18 @@ Tensor::Tensor(DataType type, std::vector<int64_t> dims) : type_(type), dims_(st
     return;
   }
   if (dtype_size(type_) == 0) throw Error("cannot allocate a tensor of type " + std::string(dtype_name(type_)));
-  owner_ = allocate_zeroed(static_cast<size_t>(n) * dtype_size(type_));
+  owner_ = allocate(static_cast<size_t>(n) * dtype_size(type_), /*zero=*/true);
   data_ = owner_.get();
+}
+
+Tensor Tensor::uninitialized(DataType type, std::vector<int64_t> dims) {
+  if (type == DataType::String || dtype_size(type) == 0) return Tensor(type, std::move(dims));
+  Tensor t;
+  t.type_ = type;
+  t.dims_ = std::move(dims);
+  t.owner_ = allocate(static_cast<size_t>(shape_numel(t.dims_)) * dtype_size(type), /*zero=*/false);
+  t.data_ = t.owner_.get();
+  return t;
 }
 
 Tensor Tensor::view(DataType type, std::vector<int64_t> dims, void* data, std::shared_ptr<void> owner) {

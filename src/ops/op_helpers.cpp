@@ -1,11 +1,16 @@
 #include "ops/op_helpers.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace qtune::ops {
 
 Tensor KernelContext::allocate(int /*output_index*/, DataType type, const std::vector<int64_t>& dims) {
-  return Tensor(type, dims);
+  // Poison fresh outputs (NaN for floats, -1 for integers) so a kernel that forgets to
+  // write an element fails its tests instead of passing on zero-filled memory.
+  Tensor t = Tensor::uninitialized(type, dims);
+  if (type != DataType::String && t.byte_size()) std::memset(t.raw(), 0xFF, t.byte_size());
+  return t;
 }
 
 void fail(const ir::Node& node, const std::string& message) { throw Error(node.describe() + ": " + message); }

@@ -1,0 +1,106 @@
+// Conformance sweep: every ONNX backend test case in Debian's libonnx-testdata whose ops
+// qtune implements (run_onnx_node_case reports ran = false for the others) must match
+// the expected outputs through the reference kernels, whoever implemented the op. Prints
+// passed/claimed per folder and every claimed case that fails; only the cases below,
+// which test features qtune deliberately leaves out, may fail.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "onnx_node_case.h"
+
+namespace qtune {
+namespace {
+
+// Claimed cases (in node/) that are allowed to fail, each with the reason.
+const std::string kBf16Data =
+    "ONNX 1.12's test data stores bfloat16 tensors as uint16 (data_type 4) and made the expected "
+    "float->bfloat16 values by truncation; qtune rounds to nearest even as ONNX Runtime and later ONNX "
+    "releases do (tested by hand in tensor_cast_test.cpp)";
+const std::string kRandomDropout = "training-mode Dropout with ratio > 0 is random; qtune runs inference only";
+const std::map<std::string, std::string> kAllowedFailures = {
+    {"test_cast_BFLOAT16_to_FLOAT", kBf16Data},
+    {"test_cast_FLOAT_to_BFLOAT16", kBf16Data},
+    {"test_castlike_BFLOAT16_to_FLOAT", kBf16Data},
+    {"test_castlike_BFLOAT16_to_FLOAT_expanded", kBf16Data},
+    {"test_castlike_FLOAT_to_BFLOAT16", kBf16Data},
+    {"test_castlike_FLOAT_to_BFLOAT16_expanded", kBf16Data},
+    {"test_training_dropout", kRandomDropout},
+    {"test_training_dropout_default", kRandomDropout},
+    {"test_training_dropout_default_mask", kRandomDropout},
+    {"test_training_dropout_mask", kRandomDropout},
+    {"test_batchnorm_epsilon_training_mode", "BatchNormalization training mode (batch statistics); inference only"},
+    {"test_batchnorm_example_training_mode", "BatchNormalization training mode (batch statistics); inference only"},
+    {"test_identity_opt", "optional-typed values; qtune's reference runner handles tensors only"},
+    {"test_identity_sequence", "sequence-typed values; qtune's reference runner handles tensors only"},
+};
+
+struct SweepResult {
+  int claimed = 0;
+  int passed = 0;
+  std::vector<std::string> failing;  // "folder/case: message"
+};
+
+SweepResult sweep(const std::string& folder) {
+  SweepResult result;
+  const std::filesystem::path root = std::filesystem::path(testing::kOnnxTestData) / folder;
+  std::vector<std::filesystem::path> cases;
+  for (const auto& entry : std::filesystem::directory_iterator(root))
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "model.onnx")) cases.push_back(entry.path());
+  std::sort(cases.begin(), cases.end());
+  for (const auto& dir : cases) {
+    const std::string name = dir.filename().string();
+    testing::NodeCaseResult r;
+    try {
+      r = testing::run_onnx_node_case(dir.string());
+    } catch (const std::exception& e) {
+      // Loading failed before any op ran (e.g. a model with features qtune's IR rejects).
+      r.ran = true;
+      r.failure = std::string("load: ") + e.what();
+    }
+    if (!r.ran) continue;
+    ++result.claimed;
+    if (r.failure.empty()) ++result.passed;
+    else if (!kAllowedFailures.count(name)) result.failing.push_back(folder + "/" + name + ": " + r.failure);
+  }
+  return result;
+}
+
+void check_folder(const std::string& folder) {
+  if (!std::filesystem::exists(std::filesystem::path(testing::kOnnxTestData) / folder))
+    GTEST_SKIP() << "libonnx-testdata is not installed";
+  SweepResult r = sweep(folder);
+  std::cout << "[conformance] " << folder << ": " << r.passed << "/" << r.claimed << " claimed cases pass\n";
+  std::string list;
+  for (const auto& f : r.failing) list += "  " + f + "\n";
+  EXPECT_TRUE(r.failing.empty()) << r.failing.size() << " claimed case(s) fail:\n" << list;
+}
+
+TEST(OpsTensorConformance, NodeCases) { check_folder("node"); }
+TEST(OpsTensorConformance, PytorchConvertedCases) { check_folder("pytorch-converted"); }
+TEST(OpsTensorConformance, PytorchOperatorCases) { check_folder("pytorch-operator"); }
+TEST(OpsTensorConformance, SimpleCases) { check_folder("simple"); }
+
+// Every allow-listed case must still exist and still be claimed (else the entry is stale).
+TEST(OpsTensorConformance, AllowListIsCurrent) {
+  for (const auto& [name, reason] : kAllowedFailures) {
+    const std::string dir = std::string(testing::kOnnxTestData) + "/node/" + name;
+    ASSERT_TRUE(std::filesystem::exists(dir)) << name << " (" << reason << ")";
+    testing::NodeCaseResult r;
+    try {
+      r = testing::run_onnx_node_case(dir);
+    } catch (const std::exception& e) {
+      r.ran = true;  // a clear load error is a failure the allow-list may name
+      r.failure = std::string("load: ") + e.what();
+    }
+    EXPECT_TRUE(r.ran) << name << " no longer runs; drop it from the allow-list";
+    EXPECT_NE(r.failure, "") << name << " passes now; drop it from the allow-list";
+  }
+}
+
+}  // namespace
+}  // namespace qtune
