@@ -7,6 +7,7 @@
 namespace qtune::cli {
 
 void add_summarize_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 void add_metric_command(CLI::App& app);
 void add_render_text_command(CLI::App& app);
 

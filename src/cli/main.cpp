@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "qtune 0.1.0");
   qtune::cli::add_summarize_command(app);
+  qtune::cli::add_run_command(app);
   qtune::cli::add_metric_command(app);
   qtune::cli::add_render_text_command(app);
   try {

@@ -1,0 +1,93 @@
+// qtune run MODEL --input [NAME=]FILE.npy ... [--output-dir DIR] [--backend ref|dnnl] [--threads N]
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "data/npy.h"
+#include "exec/session.h"
+#include "ir/model_io.h"
+
+namespace qtune::cli {
+namespace {
+
+// Output names become file names: anything outside [A-Za-z0-9._-] turns into '_'.
+std::string file_safe(const std::string& name) {
+  std::string out = name;
+  for (char& c : out)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '_';
+  return out;
+}
+
+std::string stats_text(const Tensor& t) {
+  if (t.dtype() == DataType::String || t.numel() == 0) return "";
+  double lo = INFINITY, hi = -INFINITY, sum = 0;
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    double v = t.value_as_double(i);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+    sum += v;
+  }
+  return fmt::format("  min {:.6g}  max {:.6g}  mean {:.6g}", lo, hi, sum / static_cast<double>(t.numel()));
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  struct Options {
+    std::string model;
+    std::vector<std::string> inputs;
+    std::string output_dir;
+    std::string backend = "dnnl";
+    int threads = 0;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("run", "Run a model on .npy inputs and write its outputs as .npy files");
+  cmd->add_option("model", opts->model, "ONNX model file")->required();
+  cmd->add_option("--input", opts->inputs, "NAME=FILE.npy (or FILE.npy for a single-input model); repeatable")->required();
+  cmd->add_option("--output-dir", opts->output_dir, "Write each output to DIR/<output name>.npy");
+  cmd->add_option("--backend", opts->backend, "Kernels: dnnl (fast, default) or ref (portable reference)");
+  cmd->add_option("--threads", opts->threads, "Threads (default: all cores)");
+  cmd->callback([opts] {
+    exec::SessionOptions so;
+    so.backend = exec::parse_backend(opts->backend);
+    so.threads = opts->threads;
+    if (opts->threads < 0) throw Error("--threads must be >= 0");
+    ir::Model model = ir::load_model(opts->model);
+    exec::Session session(model, so, opts->model);
+    std::map<std::string, Tensor> feeds;
+    auto needed = session.inputs();
+    for (const auto& arg : opts->inputs) {
+      auto eq = arg.find('=');
+      std::string name, path;
+      if (eq == std::string::npos) {
+        if (needed.size() != 1)
+          throw Error("--input " + arg + ": the model has " + std::to_string(needed.size()) +
+                      " inputs; name each one as NAME=FILE.npy");
+        name = needed[0]->name();
+        path = arg;
+      } else {
+        name = arg.substr(0, eq);
+        path = arg.substr(eq + 1);
+      }
+      if (feeds.count(name)) throw Error("--input " + arg + ": input '" + name + "' is given twice");
+      feeds[name] = data::read_npy(path);
+    }
+    auto outputs = session.run(feeds);
+    if (!opts->output_dir.empty()) std::filesystem::create_directories(opts->output_dir);
+    for (const auto& [name, tensor] : outputs) {
+      std::string line = fmt::format("{}: {}{}", name, tensor.describe(), stats_text(tensor));
+      if (!opts->output_dir.empty()) {
+        std::string path = (std::filesystem::path(opts->output_dir) / (file_safe(name) + ".npy")).string();
+        data::write_npy(path, tensor);
+        line += "  -> " + path;
+      }
+      std::printf("%s\n", line.c_str());
+    }
+  });
+}
+
+}  // namespace qtune::cli

@@ -1,0 +1,38 @@
+// Recycles activation buffers inside one session: a value's buffer goes back to the pool
+// once its last consumer ran (and nothing else holds it), and the next allocation of a
+// similar size takes it instead of calling the allocator. Tracks live and peak bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "qtune/tensor.h"
+
+namespace qtune::exec {
+
+class BufferPool {
+ public:
+  // Uninitialized tensor backed by a recycled or fresh buffer.
+  Tensor allocate(DataType type, const std::vector<int64_t>& dims);
+  // Offers a dead tensor's buffer back; kept only if the pool is its last owner.
+  void release(Tensor&& tensor);
+
+  int64_t live_bytes() const { return live_bytes_; }
+  int64_t peak_bytes() const { return peak_bytes_; }
+  void reset_peak() { peak_bytes_ = live_bytes_; }
+
+ private:
+  struct Block {
+    std::shared_ptr<void> storage;
+    size_t capacity;
+  };
+  std::multimap<size_t, Block> free_;  // by capacity
+  std::map<const void*, size_t> capacity_of_;  // buffers handed out, by address
+  int64_t live_bytes_ = 0;
+  int64_t peak_bytes_ = 0;
+};
+
+}  // namespace qtune::exec

@@ -1,0 +1,210 @@
+#include "exec/session.h"
+
+#include <omp.h>
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "exec/buffer_pool.h"
+#include "ir/model_io.h"
+#include "ir/shape_inference.h"
+#include "ops/op.h"
+#include "passes/fold_constants.h"
+
+namespace qtune::exec {
+namespace {
+
+// Kernels allocate their outputs from the session's pool.
+class PoolContext final : public ops::KernelContext {
+ public:
+  explicit PoolContext(BufferPool& pool) : pool_(pool) {}
+  Tensor allocate(int, DataType type, const std::vector<int64_t>& dims) override { return pool_.allocate(type, dims); }
+
+ private:
+  BufferPool& pool_;
+};
+
+struct Step {
+  const ir::Node* node = nullptr;
+  std::unique_ptr<ops::Kernel> kernel;
+  std::string kernel_name;
+  std::vector<int> inputs;         // slot per node input, -1 when absent
+  std::vector<int> outputs;        // slot per node output, -1 when absent
+  std::vector<int> release_after;  // slots whose last reader is this step
+};
+
+std::string op_label(const ir::Node& n) { return n.domain().empty() ? n.op_type() : n.domain() + "." + n.op_type(); }
+
+// One error listing every op type the model uses that qtune cannot run.
+void check_supported(const ir::Graph& g, const std::string& source) {
+  std::map<std::string, int> missing;
+  for (const ir::Node* n : g.nodes())
+    if (!ops::find_op(n->domain(), n->op_type())) ++missing[op_label(*n)];
+  if (missing.empty()) return;
+  std::string list;
+  for (const auto& [op, count] : missing)
+    list += (list.empty() ? "" : ", ") + op + " (" + std::to_string(count) + (count == 1 ? " node)" : " nodes)");
+  throw Error(source + ": unsupported ops: " + list);
+}
+
+std::string expected_text(const ir::Value& v) {
+  return std::string(dtype_name(v.dtype)) + " " + v.shape.to_string();
+}
+
+}  // namespace
+
+Backend parse_backend(const std::string& name) {
+  if (name == "ref") return Backend::Reference;
+  if (name == "dnnl") return Backend::Dnnl;
+  throw Error("--backend '" + name + "': expected 'ref' or 'dnnl'");
+}
+
+const char* backend_name(Backend backend) { return backend == Backend::Reference ? "ref" : "dnnl"; }
+
+struct Session::Impl {
+  ir::Model model;
+  std::string source;
+  std::vector<const ir::Value*> slot_values;
+  std::unordered_map<const ir::Value*, int> slot_of;
+  std::vector<Tensor> constants;  // per slot; defined for initializers
+  std::vector<Step> steps;
+  std::vector<int> output_slots;
+  BufferPool pool;
+
+  int slot(const ir::Value* v) {
+    auto [it, fresh] = slot_of.emplace(v, static_cast<int>(slot_values.size()));
+    if (fresh) {
+      slot_values.push_back(v);
+      constants.emplace_back(v->has_initializer() ? v->initializer() : Tensor());
+    }
+    return it->second;
+  }
+};
+
+Session::Session(const ir::Model& model, const SessionOptions& options, const std::string& source)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.model = ir::clone_model(model);
+  s.source = source;
+  threads_ = options.threads > 0 ? options.threads : omp_get_num_procs();
+  ir::Graph& g = *s.model.graph;
+  check_supported(g, source);
+  if (options.optimize) {
+    try {
+      passes::fold_constants(g);
+    } catch (const Error& e) {
+      rethrow_with_context(source, e);
+    }
+  }
+  for (const ir::Value* v : g.inputs()) s.slot(v);
+  for (const ir::Value* v : g.initializers()) s.slot(v);
+  std::vector<ir::Node*> order = g.topological_order();
+  std::unordered_map<int, size_t> last_reader;
+  for (const ir::Node* n : order) {
+    Step step;
+    step.node = n;
+    const ops::OpSpec* spec = ops::find_op(n->domain(), n->op_type());
+    step.kernel = spec->make_ref_kernel(*n);
+    step.kernel_name = "ref";
+    for (const ir::Value* in : n->inputs()) {
+      int slot = in ? s.slot(in) : -1;
+      step.inputs.push_back(slot);
+      if (slot >= 0) last_reader[slot] = s.steps.size();
+    }
+    for (const ir::Value* out : n->outputs()) step.outputs.push_back(out ? s.slot(out) : -1);
+    s.steps.push_back(std::move(step));
+  }
+  std::set<int> keep;
+  for (const ir::Value* v : g.outputs()) {
+    s.output_slots.push_back(s.slot(v));
+    keep.insert(s.slot(v));
+  }
+  for (const auto& [slot, step_index] : last_reader)
+    if (!keep.count(slot) && !s.constants[static_cast<size_t>(slot)].defined())
+      s.steps[step_index].release_after.push_back(slot);
+  // Outputs nobody reads (e.g. BatchNorm's optional extras) die right after their step.
+  for (size_t i = 0; i < s.steps.size(); ++i)
+    for (int slot : s.steps[i].outputs)
+      if (slot >= 0 && !last_reader.count(slot) && !keep.count(slot)) s.steps[i].release_after.push_back(slot);
+}
+
+Session::~Session() = default;
+
+const ir::Graph& Session::graph() const { return *impl_->model.graph; }
+
+std::vector<const ir::Value*> Session::inputs() const {
+  std::vector<const ir::Value*> out;
+  for (const ir::Value* v : impl_->model.graph->inputs())
+    if (!v->has_initializer()) out.push_back(v);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Session::kernel_report() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Step& st : impl_->steps)
+    out.emplace_back(st.node->name().empty() ? op_label(*st.node) : st.node->name(), st.kernel_name);
+  return out;
+}
+
+std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::string, Tensor>& feeds,
+                                                         const ValueObserver& observer) {
+  Impl& s = *impl_;
+  const ir::Graph& g = *s.model.graph;
+  std::vector<Tensor> slots(s.slot_values.size());
+  for (size_t i = 0; i < slots.size(); ++i) slots[i] = s.constants[i];
+
+  for (const auto& [name, tensor] : feeds) {
+    const ir::Value* v = g.find_value(name);
+    if (!v || !v->is_graph_input())
+      throw Error(s.source + ": the model has no input '" + name + "' (inputs: " + ir::graph_input_names(g) + ")");
+    if (v->dtype != DataType::Undefined && tensor.dtype() != v->dtype)
+      throw Error(s.source + ": input '" + name + "' is " + tensor.describe() + ", the model expects " + expected_text(*v));
+    if (v->shape.has_rank()) {
+      bool ok = v->shape.rank() == tensor.rank();
+      for (int i = 0; ok && i < tensor.rank(); ++i) {
+        const ir::Dim& d = (*v->shape.dims)[static_cast<size_t>(i)];
+        ok = !d.is_known() || d.value == tensor.dims()[static_cast<size_t>(i)];
+      }
+      if (!ok)
+        throw Error(s.source + ": input '" + name + "' has shape [" + format_dims(tensor.dims()) +
+                    "], the model expects " + expected_text(*v));
+    }
+    slots[static_cast<size_t>(s.slot_of.at(v))] = tensor;
+  }
+  for (const ir::Value* v : g.inputs())
+    if (!slots[static_cast<size_t>(s.slot_of.at(v))].defined())
+      throw Error(s.source + ": input '" + v->name() + "' is missing (" + expected_text(*v) + ")");
+  if (observer)
+    for (const ir::Value* v : g.inputs()) observer(*v, slots[static_cast<size_t>(s.slot_of.at(v))]);
+
+  omp_set_num_threads(threads_);
+  PoolContext ctx(s.pool);
+  ctx.threads = threads_;
+  s.pool.reset_peak();
+  std::vector<Tensor> in_buf, out_buf;
+  for (Step& st : s.steps) {
+    in_buf.clear();
+    for (int slot : st.inputs) in_buf.push_back(slot >= 0 ? slots[static_cast<size_t>(slot)] : Tensor());
+    out_buf.assign(st.outputs.size(), Tensor());
+    try {
+      st.kernel->run(in_buf, out_buf, ctx);
+    } catch (const Error& e) {
+      rethrow_with_context(s.source, e);
+    }
+    in_buf.clear();
+    for (size_t i = 0; i < st.outputs.size(); ++i) {
+      if (st.outputs[i] < 0) continue;
+      slots[static_cast<size_t>(st.outputs[i])] = std::move(out_buf[i]);
+      if (observer) observer(*st.node->output(static_cast<int>(i)), slots[static_cast<size_t>(st.outputs[i])]);
+    }
+    for (int slot : st.release_after) s.pool.release(std::move(slots[static_cast<size_t>(slot)]));
+  }
+  stats_.peak_activation_bytes = s.pool.peak_bytes();
+  std::vector<std::pair<std::string, Tensor>> outputs;
+  for (size_t i = 0; i < s.output_slots.size(); ++i)
+    outputs.emplace_back(g.outputs()[i]->name(), slots[static_cast<size_t>(s.output_slots[i])]);
+  return outputs;
+}
+
+}  // namespace qtune::exec
