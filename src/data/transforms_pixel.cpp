@@ -13,7 +13,8 @@ std::string join(const std::vector<double>& v) {
   for (size_t i = 0; i < v.size(); ++i) {
     char buffer[32];
     std::snprintf(buffer, sizeof(buffer), "%g", v[i]);
-    s += (i ? "," : "") + std::string(buffer);
+    if (i) s += ',';
+    s += buffer;
   }
   return s;
 }

@@ -6,7 +6,8 @@ BroadcastPlan plan_broadcast(std::span<const std::vector<int64_t>> input_dims, c
   const size_t rank = out_dims.size();
   const size_t n_in = input_dims.size();
   // Per input: strides over the output's axes (0 where the input is broadcast).
-  std::vector<std::vector<int64_t>> full(n_in, std::vector<int64_t>(rank, 0));
+  std::vector<std::vector<int64_t>> full(n_in);
+  for (auto& strides : full) strides.assign(rank, 0);
   for (size_t k = 0; k < n_in; ++k) {
     const auto& d = input_dims[k];
     size_t offset = rank - d.size();

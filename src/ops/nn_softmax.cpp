@@ -60,14 +60,19 @@ class SoftmaxKernel final : public Kernel {
         T* ys = py + base;
         T max = -std::numeric_limits<T>::infinity();
         for (int64_t i = 0; i < l.n; ++i) max = std::max(max, xs[i * l.inner]);
+        // exp in T (float exp is several times cheaper than double), the sum in double.
         double sum = 0;
-        for (int64_t i = 0; i < l.n; ++i) sum += std::exp(static_cast<double>(xs[i * l.inner] - max));
+        for (int64_t i = 0; i < l.n; ++i) {
+          const T e = std::exp(xs[i * l.inner] - max);
+          if (!log_) ys[i * l.inner] = e;
+          sum += static_cast<double>(e);
+        }
         if (log_) {
           const T log_sum = static_cast<T>(std::log(sum));
           for (int64_t i = 0; i < l.n; ++i) ys[i * l.inner] = xs[i * l.inner] - max - log_sum;
         } else {
-          for (int64_t i = 0; i < l.n; ++i)
-            ys[i * l.inner] = static_cast<T>(std::exp(static_cast<double>(xs[i * l.inner] - max)) / sum);
+          const T inv = static_cast<T>(1.0 / sum);
+          for (int64_t i = 0; i < l.n; ++i) ys[i * l.inner] *= inv;
         }
       }
     });

@@ -58,8 +58,10 @@ std::vector<TensorInfo> infer_split(const ir::Node& node, std::span<const Tensor
   if (d.is_known() && !split_unknown) sizes = part_sizes(node, d.value, split);
   else if (split && static_cast<int>(split->size()) == node.num_outputs()) sizes = split;
   for (int i = 0; i < node.num_outputs(); ++i) {
-    ir::Shape o = s;
-    (*o.dims)[static_cast<size_t>(axis)] = sizes ? ir::Dim::known((*sizes)[static_cast<size_t>(i)]) : ir::Dim{};
+    std::vector<ir::Dim> dims = *s.dims;
+    dims[static_cast<size_t>(axis)] = sizes ? ir::Dim::known((*sizes)[static_cast<size_t>(i)]) : ir::Dim{};
+    ir::Shape o;
+    o.dims = std::move(dims);
     outs.push_back(TensorInfo::typed(type, o));
   }
   return outs;

@@ -72,7 +72,10 @@ void Progress::render(bool final_line) {
     if (tty_) {
       constexpr int kWidth = 24;
       int filled = static_cast<int>(frac * kWidth);
-      line += "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] ";
+      line += '[';
+      line.append(static_cast<size_t>(filled), '#');
+      line.append(static_cast<size_t>(kWidth - filled), '.');
+      line += "] ";
     }
     double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : NAN;
     std::snprintf(buf, sizeof buf, "%lld/%lld (%.0f%%) %.1f/s elapsed %s", static_cast<long long>(done_),

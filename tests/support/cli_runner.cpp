@@ -30,7 +30,10 @@ std::string quote(const std::string& s) {
 CliResult run_cli(const std::vector<std::string>& args) {
   TempDir tmp("cli");
   std::string cmd = quote(QTUNE_CLI_PATH);
-  for (const auto& a : args) cmd += " " + quote(a);
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += quote(a);
+  }
   cmd += " >" + quote(tmp.file("out")) + " 2>" + quote(tmp.file("err")) + " </dev/null";
   int status = std::system(cmd.c_str());
   CliResult r;
