@@ -2,6 +2,7 @@
 // Grouped and dense convolutions run as one GEMM per (image, group) whose B operand is
 // packed straight from the image (implicit im2col; a 1x1/stride-1 conv reads the image
 // as is). Depthwise convolutions (one input channel per group) use a direct loop.
+#include "ops/nn_conv.h"
 #include "ops/nn_gemm.h"
 #include "ops/nn_window.h"
 #include "ops/type_dispatch.h"
@@ -15,6 +16,8 @@ std::vector<int64_t> kernel_dims_of(const ir::Shape& w, int spatial) {
   for (size_t i = 2; i < w.dims->size(); ++i) k.push_back((*w.dims)[i].is_known() ? (*w.dims)[i].value : -1);
   return k;
 }
+
+}  // namespace
 
 std::vector<TensorInfo> infer_conv(const ir::Node& node, std::span<const TensorInfo> inputs) {
   expect_input_count(node, inputs, 2, 3);
@@ -48,6 +51,8 @@ std::vector<TensorInfo> infer_conv(const ir::Node& node, std::span<const TensorI
   WindowAttrs attrs = read_window_attrs(node, spatial, kernel_dims_of(w, spatial));
   return single_output(inputs[0].dtype, window_output_shape(node, attrs, x, out_channels));
 }
+
+namespace {
 
 // B operand of one (image, group) GEMM: row k = (channel, kd, kh, kw), column j = output
 // pixel; element = input value under that tap, 0 in the padding.
@@ -187,9 +192,9 @@ class ConvKernel final : public Kernel {
   int64_t group_;
 };
 
-std::unique_ptr<Kernel> make_conv_kernel(const ir::Node& node) { return std::make_unique<ConvKernel>(node); }
-
 }  // namespace
+
+std::unique_ptr<Kernel> make_conv_kernel(const ir::Node& node) { return std::make_unique<ConvKernel>(node); }
 
 const OpSpec& conv_op() {
   static const OpSpec spec{"", "Conv", infer_conv, make_conv_kernel};

@@ -1,6 +1,7 @@
 // ONNX ConvTranspose (1-D/2-D/3-D, groups, dilations, strides, pads, output_padding,
 // output_shape, auto_pad). Per (image, group): cols = W_g^T * X_g by GEMM, then each
 // column is scattered into the output (col2im), in pixel chunks to bound memory.
+#include "ops/nn_conv.h"
 #include "ops/nn_gemm.h"
 #include "ops/nn_window.h"
 #include "ops/type_dispatch.h"
@@ -47,6 +48,8 @@ std::vector<AxisWindow> transpose_axes(const ir::Node& node, const WindowAttrs& 
   return axes;
 }
 
+}  // namespace
+
 std::vector<TensorInfo> infer_conv_transpose(const ir::Node& node, std::span<const TensorInfo> inputs) {
   expect_input_count(node, inputs, 2, 3);
   expect_type(node, inputs, 0, {DataType::Float32, DataType::Float64});
@@ -89,6 +92,8 @@ std::vector<TensorInfo> infer_conv_transpose(const ir::Node& node, std::span<con
   for (const AxisWindow& a : axes) out.dims->push_back(a.out >= 0 ? ir::Dim::known(a.out) : ir::Dim{});
   return single_output(inputs[0].dtype, out);
 }
+
+namespace {
 
 class ConvTransposeKernel final : public Kernel {
  public:
@@ -182,11 +187,11 @@ class ConvTransposeKernel final : public Kernel {
   int64_t group_;
 };
 
+}  // namespace
+
 std::unique_ptr<Kernel> make_conv_transpose_kernel(const ir::Node& node) {
   return std::make_unique<ConvTransposeKernel>(node);
 }
-
-}  // namespace
 
 const OpSpec& conv_transpose_op() {
   static const OpSpec spec{"", "ConvTranspose", infer_conv_transpose, make_conv_transpose_kernel};

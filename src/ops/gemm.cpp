@@ -2,6 +2,7 @@
 // and unidirectionally broadcast to [M, N].
 #include <cmath>
 
+#include "ops/nn_conv.h"
 #include "ops/nn_gemm.h"
 #include "ops/type_dispatch.h"
 
@@ -46,6 +47,8 @@ void check_c(const ir::Node& node, const ir::Shape& c, const GemmDims& d) {
   }
 }
 
+}  // namespace
+
 std::vector<TensorInfo> infer_gemm(const ir::Node& node, std::span<const TensorInfo> inputs) {
   expect_input_count(node, inputs, 2, 3);
   expect_type(node, inputs, 0,
@@ -58,6 +61,8 @@ std::vector<TensorInfo> infer_gemm(const ir::Node& node, std::span<const TensorI
   }
   return single_output(inputs[0].dtype, ir::Shape{std::vector<ir::Dim>{d.m, d.n}});
 }
+
+namespace {
 
 class GemmKernel final : public Kernel {
  public:
@@ -123,9 +128,9 @@ class GemmKernel final : public Kernel {
   bool trans_a_, trans_b_;
 };
 
-std::unique_ptr<Kernel> make_gemm_kernel(const ir::Node& node) { return std::make_unique<GemmKernel>(node); }
-
 }  // namespace
+
+std::unique_ptr<Kernel> make_gemm_kernel(const ir::Node& node) { return std::make_unique<GemmKernel>(node); }
 
 const OpSpec& gemm_op() {
   static const OpSpec spec{"", "Gemm", infer_gemm, make_gemm_kernel};

@@ -1,6 +1,7 @@
 // ONNX MatMul: numpy matmul semantics (1-D operands get a dimension prepended/appended
 // and removed again, batch dimensions broadcast). Float types use the blocked GEMM;
 // integer types (int32/int64/uint32/uint64) an exact triple loop.
+#include "ops/nn_conv.h"
 #include "ops/nn_gemm.h"
 #include "ops/type_dispatch.h"
 
@@ -13,6 +14,8 @@ void expect_matmul_types(const ir::Node& node, std::span<const TensorInfo> input
               {DataType::Float32, DataType::Float64, DataType::Int32, DataType::Int64, DataType::UInt32, DataType::UInt64});
   expect_type(node, inputs, 1, {inputs[0].dtype});
 }
+
+}  // namespace
 
 std::vector<TensorInfo> infer_mat_mul(const ir::Node& node, std::span<const TensorInfo> inputs) {
   expect_matmul_types(node, inputs);
@@ -34,6 +37,8 @@ std::vector<TensorInfo> infer_mat_mul(const ir::Node& node, std::span<const Tens
   if (bd.size() >= 2) out.dims->push_back(bd.back());
   return single_output(inputs[0].dtype, out);
 }
+
+namespace {
 
 class MatMulKernel final : public Kernel {
  public:
@@ -105,9 +110,9 @@ class MatMulKernel final : public Kernel {
   const ir::Node& node_;
 };
 
-std::unique_ptr<Kernel> make_mat_mul_kernel(const ir::Node& node) { return std::make_unique<MatMulKernel>(node); }
-
 }  // namespace
+
+std::unique_ptr<Kernel> make_mat_mul_kernel(const ir::Node& node) { return std::make_unique<MatMulKernel>(node); }
 
 const OpSpec& mat_mul_op() {
   static const OpSpec spec{"", "MatMul", infer_mat_mul, make_mat_mul_kernel};
