@@ -2,15 +2,19 @@
 
 #include <omp.h>
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "backends/dnnl/dnnl_kernels.h"
 #include "exec/buffer_pool.h"
 #include "ir/model_io.h"
 #include "ir/shape_inference.h"
 #include "ops/op.h"
+#include "passes/channels_last.h"
 #include "passes/fold_constants.h"
+#include "passes/optimize.h"
 
 namespace qtune::exec {
 namespace {
@@ -88,11 +92,23 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
   s.model = ir::clone_model(model);
   s.source = source;
   threads_ = options.threads > 0 ? options.threads : omp_get_num_procs();
+  profile_ = options.profile;
   ir::Graph& g = *s.model.graph;
   check_supported(g, source);
+  if (!options.input_shapes.empty()) {
+    try {
+      ir::apply_input_shapes(g, options.input_shapes);
+    } catch (const Error& e) {
+      rethrow_with_context(source, e);
+    }
+  }
   if (options.optimize) {
     try {
       passes::fold_constants(g);
+      optimize_stats_ = passes::optimize_graph(g);
+      // oneDNN convolutions run on NHWC activations without reorders; the reference
+      // kernels gain nothing from it.
+      if (options.backend == Backend::Dnnl) channels_last_nodes_ = passes::convert_to_channels_last(g);
     } catch (const Error& e) {
       rethrow_with_context(source, e);
     }
@@ -105,8 +121,9 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
     Step step;
     step.node = n;
     const ops::OpSpec* spec = ops::find_op(n->domain(), n->op_type());
-    step.kernel = spec->make_ref_kernel(*n);
-    step.kernel_name = "ref";
+    if (options.backend == Backend::Dnnl) step.kernel = backends::dnnl_backend::make_dnnl_kernel(*n);
+    step.kernel_name = step.kernel ? "dnnl" : "ref";
+    if (!step.kernel) step.kernel = spec->make_ref_kernel(*n);
     for (const ir::Value* in : n->inputs()) {
       int slot = in ? s.slot(in) : -1;
       step.inputs.push_back(slot);
@@ -133,17 +150,31 @@ Session::~Session() = default;
 
 const ir::Graph& Session::graph() const { return *impl_->model.graph; }
 
-std::vector<const ir::Value*> Session::inputs() const {
+std::vector<const ir::Value*> fed_inputs(const ir::Graph& graph) {
   std::vector<const ir::Value*> out;
-  for (const ir::Value* v : impl_->model.graph->inputs())
+  for (const ir::Value* v : graph.inputs())
     if (!v->has_initializer()) out.push_back(v);
   return out;
 }
+
+std::map<std::string, std::vector<int64_t>> shapes_of(const std::map<std::string, Tensor>& feeds) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& [name, t] : feeds) shapes[name] = t.dims();
+  return shapes;
+}
+
+std::vector<const ir::Value*> Session::inputs() const { return fed_inputs(*impl_->model.graph); }
 
 std::vector<std::pair<std::string, std::string>> Session::kernel_report() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Step& st : impl_->steps)
     out.emplace_back(st.node->name().empty() ? op_label(*st.node) : st.node->name(), st.kernel_name);
+  return out;
+}
+
+std::vector<const ir::Node*> Session::step_nodes() const {
+  std::vector<const ir::Node*> out;
+  for (const Step& st : impl_->steps) out.push_back(st.node);
   return out;
 }
 
@@ -183,7 +214,10 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   ctx.threads = threads_;
   s.pool.reset_peak();
   std::vector<Tensor> in_buf, out_buf;
-  for (Step& st : s.steps) {
+  stats_.node_ms.assign(profile_ ? s.steps.size() : 0, 0.0);
+  for (size_t step_index = 0; step_index < s.steps.size(); ++step_index) {
+    Step& st = s.steps[step_index];
+    const auto started = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     in_buf.clear();
     for (int slot : st.inputs) in_buf.push_back(slot >= 0 ? slots[static_cast<size_t>(slot)] : Tensor());
     out_buf.assign(st.outputs.size(), Tensor());
@@ -192,6 +226,9 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
     } catch (const Error& e) {
       rethrow_with_context(s.source, e);
     }
+    if (profile_)
+      stats_.node_ms[step_index] =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     in_buf.clear();
     for (size_t i = 0; i < st.outputs.size(); ++i) {
       if (st.outputs[i] < 0) continue;

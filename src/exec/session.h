@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/optimize.h"
 #include "qtune/tensor.h"
 
 namespace qtune::exec {
@@ -25,7 +26,16 @@ struct SessionOptions {
   Backend backend = Backend::Dnnl;
   int threads = 0;        // 0 = all cores
   bool optimize = true;   // constant folding, dead-node elimination, fusions
+  bool profile = false;   // time every node (RunStats::node_ms)
+  // Fixes these inputs' shapes before optimizing: more fusions apply when shapes are known
+  // (residual adds need both operands' shapes). Runs with other shapes are then refused.
+  std::map<std::string, std::vector<int64_t>> input_shapes;
 };
+
+// The graph inputs a caller must feed (those without an initializer), in order.
+std::vector<const ir::Value*> fed_inputs(const ir::Graph& graph);
+// Shapes of the given feeds, for SessionOptions::input_shapes.
+std::map<std::string, std::vector<int64_t>> shapes_of(const std::map<std::string, Tensor>& feeds);
 
 // Called for every value as soon as it is computed (calibration observers, debugging).
 // The tensor may be recycled after the callback returns: copy what you keep.
@@ -33,6 +43,8 @@ using ValueObserver = std::function<void(const ir::Value& value, const Tensor& t
 
 struct RunStats {
   int64_t peak_activation_bytes = 0;
+  // With SessionOptions::profile: milliseconds per step of the last run, in kernel_report() order.
+  std::vector<double> node_ms;
 };
 
 class Session {
@@ -52,14 +64,22 @@ class Session {
   std::vector<const ir::Value*> inputs() const;
   const RunStats& last_run_stats() const { return stats_; }
   int threads() const { return threads_; }
+  // What the graph optimizations did (zeros with SessionOptions::optimize off).
+  const passes::OptimizeStats& optimize_stats() const { return optimize_stats_; }
+  size_t channels_last_nodes() const { return channels_last_nodes_; }
   // How each node runs: "dnnl", "ref", ... (for --verbose and tests).
   std::vector<std::pair<std::string, std::string>> kernel_report() const;
+  // The nodes in the order they run (the order of kernel_report() and RunStats::node_ms).
+  std::vector<const ir::Node*> step_nodes() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   RunStats stats_;
   int threads_ = 1;
+  bool profile_ = false;
+  passes::OptimizeStats optimize_stats_;
+  size_t channels_last_nodes_ = 0;
 };
 
 }  // namespace qtune::exec

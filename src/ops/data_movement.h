@@ -70,4 +70,9 @@ void copy_strided(const T* in, int64_t base, std::span<const int64_t> dims, std:
   }
 }
 
+// out.dims[i] = x.dims[perm[i]] (Transpose's kernel; also used by the channels-last ops).
+// The result comes from ctx.allocate(output_index, ...); errors name `node`.
+Tensor transpose_tensor(const ir::Node& node, const Tensor& x, const std::vector<int64_t>& perm, int output_index,
+                        KernelContext& ctx);
+
 }  // namespace qtune::ops

@@ -12,6 +12,10 @@ const OpSpec& conv_op();
 const OpSpec& conv_transpose_op();
 const OpSpec& dequantize_linear_op();
 const OpSpec& einsum_op();
+const OpSpec& fused_conv_op();
+const OpSpec& fused_conv_transpose_op();
+const OpSpec& fused_gemm_op();
+const OpSpec& fused_mat_mul_op();
 const OpSpec& gemm_op();
 const OpSpec& global_average_pool_op();
 const OpSpec& global_max_pool_op();
@@ -19,6 +23,7 @@ const OpSpec& layer_normalization_op();
 const OpSpec& log_softmax_op();
 const OpSpec& mat_mul_op();
 const OpSpec& max_pool_op();
+const OpSpec& nhwc_conv_op();
 const OpSpec& non_max_suppression_op();
 const OpSpec& quantize_linear_op();
 const OpSpec& reduce_max_op();
@@ -39,6 +44,10 @@ std::vector<const OpSpec*> nn_ops() {
       &conv_transpose_op(),
       &dequantize_linear_op(),
       &einsum_op(),
+      &fused_conv_op(),
+      &fused_conv_transpose_op(),
+      &fused_gemm_op(),
+      &fused_mat_mul_op(),
       &gemm_op(),
       &global_average_pool_op(),
       &global_max_pool_op(),
@@ -46,6 +55,7 @@ std::vector<const OpSpec*> nn_ops() {
       &log_softmax_op(),
       &mat_mul_op(),
       &max_pool_op(),
+      &nhwc_conv_op(),
       &non_max_suppression_op(),
       &quantize_linear_op(),
       &reduce_max_op(),

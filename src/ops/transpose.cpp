@@ -144,22 +144,7 @@ class TransposeKernel final : public Kernel {
  public:
   explicit TransposeKernel(const ir::Node& node) : node_(node) {}
   void run(std::span<const Tensor> in, std::span<Tensor> out, KernelContext& ctx) override {
-    const Tensor& x = in[0];
-    const std::vector<int64_t> perm = perm_for(node_, x.rank());
-    std::vector<int64_t> out_dims;
-    for (int64_t p : perm) out_dims.push_back(x.dims()[static_cast<size_t>(p)]);
-    out[0] = ctx.allocate(0, x.dtype(), out_dims);
-    if (x.numel() == 0) return;
-    const TransposePlan plan = simplify(x.dims(), perm);
-    dispatch_movable(node_, x.dtype(), [&]<class T>() {
-      const T* src = elements<T>(x);
-      T* dst = elements<T>(out[0]);
-      if (plan.out_dims.size() <= 1 || plan.in_strides.back() == 1) {
-        copy_strided<T>(src, 0, plan.out_dims, plan.in_strides, dst, ctx.threads);  // contiguous rows
-      } else {
-        transpose_tiled<T>(src, dst, plan, ctx.threads);
-      }
-    });
+    out[0] = transpose_tensor(node_, in[0], perm_for(node_, in[0].rank()), 0, ctx);
   }
 
  private:
@@ -169,6 +154,25 @@ class TransposeKernel final : public Kernel {
 std::unique_ptr<Kernel> make_transpose_kernel(const ir::Node& node) { return std::make_unique<TransposeKernel>(node); }
 
 }  // namespace
+
+Tensor transpose_tensor(const ir::Node& node, const Tensor& x, const std::vector<int64_t>& perm, int output_index,
+                        KernelContext& ctx) {
+  std::vector<int64_t> out_dims;
+  for (int64_t p : perm) out_dims.push_back(x.dims()[static_cast<size_t>(p)]);
+  Tensor y = ctx.allocate(output_index, x.dtype(), out_dims);
+  if (x.numel() == 0) return y;
+  const TransposePlan plan = simplify(x.dims(), perm);
+  dispatch_movable(node, x.dtype(), [&]<class T>() {
+    const T* src = elements<T>(x);
+    T* dst = elements<T>(y);
+    if (plan.out_dims.size() <= 1 || plan.in_strides.back() == 1) {
+      copy_strided<T>(src, 0, plan.out_dims, plan.in_strides, dst, ctx.threads);  // contiguous rows
+    } else {
+      transpose_tiled<T>(src, dst, plan, ctx.threads);
+    }
+  });
+  return y;
+}
 
 const OpSpec& transpose_op() {
   static const OpSpec spec{"", "Transpose", infer_transpose, make_transpose_kernel};

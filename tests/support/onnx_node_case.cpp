@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "backends/dnnl/dnnl_kernels.h"
 #include "ir/model_io.h"
 #include "ir/onnx_tensor.h"
 #include "ops/op.h"
@@ -36,7 +37,7 @@ std::string compare_tensors(const Tensor& got, const Tensor& want, double rtol, 
   return "";
 }
 
-NodeCaseResult run_onnx_node_case(const std::string& case_dir, double rtol, double atol) {
+NodeCaseResult run_onnx_node_case(const std::string& case_dir, double rtol, double atol, bool dnnl) {
   NodeCaseResult result;
   ir::Model model = ir::load_model(case_dir + "/model.onnx");
   const ir::Graph& g = *model.graph;
@@ -63,7 +64,15 @@ NodeCaseResult run_onnx_node_case(const std::string& case_dir, double rtol, doub
       for (const ir::Node* n : g.nodes()) {
         std::vector<Tensor> inputs;
         for (const ir::Value* in : n->inputs()) inputs.push_back(in && values.count(in) ? values[in] : Tensor());
-        auto outs = ops::run_reference(*n, inputs);
+        std::unique_ptr<ops::Kernel> kernel = dnnl ? backends::dnnl_backend::make_dnnl_kernel(*n) : nullptr;
+        std::vector<Tensor> outs;
+        if (kernel) {
+          outs.resize(static_cast<size_t>(n->num_outputs()));
+          ops::KernelContext ctx;
+          kernel->run(inputs, outs, ctx);
+        } else {
+          outs = ops::run_reference(*n, inputs);
+        }
         for (int i = 0; i < n->num_outputs(); ++i)
           if (n->output(i)) values[n->output(i)] = outs[static_cast<size_t>(i)];
       }

@@ -1,5 +1,5 @@
 // Runs one ONNX backend test case (model.onnx + test_data_set_N/{input,output}_K.pb from
-// Debian's libonnx-testdata) through qtune's reference kernels, node by node, and
+// Debian's libonnx-testdata) through qtune's reference (or oneDNN) kernels, node by node, and
 // compares every output with the expected tensor.
 #pragma once
 
@@ -20,7 +20,9 @@ struct NodeCaseResult {
 
 // Tolerance: |got - want| <= atol + rtol * |want| (ONNX's backend tests use 1e-3/1e-7
 // for float32); integer and bool outputs must match exactly.
-NodeCaseResult run_onnx_node_case(const std::string& case_dir, double rtol = 1e-3, double atol = 1e-5);
+// With `dnnl`, nodes the oneDNN backend has a kernel for run on it (the rest on ref).
+NodeCaseResult run_onnx_node_case(const std::string& case_dir, double rtol = 1e-3, double atol = 1e-5,
+                                  bool dnnl = false);
 
 // Compares two tensors with the same rule; returns "" when they match, else a message
 // naming the first mismatching element.

@@ -45,7 +45,7 @@ struct SweepResult {
   std::vector<std::string> failing;  // "folder/case: message"
 };
 
-SweepResult sweep(const std::string& folder) {
+SweepResult sweep(const std::string& folder, bool dnnl) {
   SweepResult result;
   const std::filesystem::path root = std::filesystem::path(testing::kOnnxTestData) / folder;
   std::vector<std::filesystem::path> cases;
@@ -56,7 +56,7 @@ SweepResult sweep(const std::string& folder) {
     const std::string name = dir.filename().string();
     testing::NodeCaseResult r;
     try {
-      r = testing::run_onnx_node_case(dir.string());
+      r = testing::run_onnx_node_case(dir.string(), 1e-3, 1e-5, dnnl);
     } catch (const std::exception& e) {
       // Loading failed before any op ran (e.g. a model with features qtune's IR rejects).
       r.ran = true;
@@ -70,11 +70,11 @@ SweepResult sweep(const std::string& folder) {
   return result;
 }
 
-void check_folder(const std::string& folder) {
+void check_folder(const std::string& folder, bool dnnl = false) {
   if (!std::filesystem::exists(std::filesystem::path(testing::kOnnxTestData) / folder))
     GTEST_SKIP() << "libonnx-testdata is not installed";
-  SweepResult r = sweep(folder);
-  std::cout << "[conformance] " << folder << ": " << r.passed << "/" << r.claimed << " claimed cases pass\n";
+  SweepResult r = sweep(folder, dnnl);
+  std::cout << "[conformance" << (dnnl ? " dnnl" : "") << "] " << folder << ": " << r.passed << "/" << r.claimed << " claimed cases pass\n";
   std::string list;
   for (const auto& f : r.failing) list += "  " + f + "\n";
   EXPECT_TRUE(r.failing.empty()) << r.failing.size() << " claimed case(s) fail:\n" << list;
@@ -84,6 +84,11 @@ TEST(OpsTensorConformance, NodeCases) { check_folder("node"); }
 TEST(OpsTensorConformance, PytorchConvertedCases) { check_folder("pytorch-converted"); }
 TEST(OpsTensorConformance, PytorchOperatorCases) { check_folder("pytorch-operator"); }
 TEST(OpsTensorConformance, SimpleCases) { check_folder("simple"); }
+// The same cases with oneDNN kernels wherever the backend has one.
+TEST(OpsTensorConformance, NodeCasesDnnl) { check_folder("node", true); }
+TEST(OpsTensorConformance, PytorchConvertedCasesDnnl) { check_folder("pytorch-converted", true); }
+TEST(OpsTensorConformance, PytorchOperatorCasesDnnl) { check_folder("pytorch-operator", true); }
+TEST(OpsTensorConformance, SimpleCasesDnnl) { check_folder("simple", true); }
 
 // Every allow-listed case must still exist and still be claimed (else the entry is stale).
 TEST(OpsTensorConformance, AllowListIsCurrent) {

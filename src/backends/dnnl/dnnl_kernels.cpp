@@ -1,0 +1,25 @@
+#include "backends/dnnl/dnnl_kernels.h"
+
+#include <string>
+
+#include "backends/dnnl/dnnl_common.h"
+
+namespace qtune::backends::dnnl_backend {
+
+std::unique_ptr<ops::Kernel> make_dnnl_kernel(const ir::Node& node) {
+  if (!inputs_are_float32(node)) return nullptr;
+  const std::string& op = node.op_type();
+  const bool onnx = node.domain().empty() || node.domain() == "ai.onnx";
+  const bool fused = node.domain() == "com.qtune";
+  if ((onnx && op == "Conv") || (fused && (op == "FusedConv" || op == "NhwcConv"))) return make_dnnl_conv(node);
+  if ((onnx && op == "ConvTranspose") || (fused && op == "FusedConvTranspose")) {
+    if (auto patch = make_dnnl_patch_conv_transpose(node)) return patch;
+    return make_dnnl_conv_transpose(node);
+  }
+  if ((onnx && op == "MatMul") || (fused && op == "FusedMatMul")) return make_dnnl_matmul(node);
+  if ((onnx && op == "Gemm") || (fused && op == "FusedGemm")) return make_dnnl_gemm(node);
+  if (onnx && (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")) return make_dnnl_pool(node);
+  return nullptr;
+}
+
+}  // namespace qtune::backends::dnnl_backend

@@ -1,0 +1,100 @@
+// MaxPool, AveragePool and GlobalAveragePool on oneDNN pooling, on plain layouts.
+// Cases the primitive does not express exactly use the reference kernel: MaxPool's
+// Indices output, dilations, column-major storage_order, and ceil_mode together with
+// count_include_pad (ONNX does not count the extra ceil-mode cells as padding).
+#include <map>
+#include <optional>
+
+#include "backends/dnnl/dnnl_common.h"
+#include "backends/dnnl/dnnl_kernels.h"
+#include "ops/nn_window.h"
+
+namespace qtune::backends::dnnl_backend {
+namespace {
+
+using dnnl::memory;
+
+struct PoolPlan {
+  dnnl::pooling_forward prim;
+  std::vector<int64_t> out_dims;
+};
+
+class DnnlPoolKernel final : public ops::Kernel {
+ public:
+  explicit DnnlPoolKernel(const ir::Node& node) : node_(node), fallback_(node) {
+    const std::string& op = node.op_type();
+    global_ = op == "GlobalAveragePool";
+    if (op == "MaxPool") {
+      algorithm_ = dnnl::algorithm::pooling_max;
+    } else {
+      algorithm_ = node.attr_int("count_include_pad", 0) ? dnnl::algorithm::pooling_avg_include_padding
+                                                          : dnnl::algorithm::pooling_avg_exclude_padding;
+    }
+    supported_ = node.num_outputs() == 1 || !node.output(1);
+    supported_ = supported_ && node.attr_int("storage_order", 0) == 0;
+    for (int64_t d : node.attr_ints("dilations", {})) supported_ = supported_ && d == 1;
+  }
+
+  void run(std::span<const Tensor> in, std::span<Tensor> out, ops::KernelContext& ctx) override {
+    const Tensor& x = in[0];
+    if (!supported_ || x.dtype() != DataType::Float32 || x.rank() < 3) return fallback_.run(in, out, ctx);
+    auto it = plans_.find(x.dims());
+    if (it == plans_.end()) it = plans_.emplace(x.dims(), build(x)).first;
+    if (!it->second) return fallback_.run(in, out, ctx);
+    PoolPlan& plan = *it->second;
+    out[0] = ctx.allocate(0, DataType::Float32, plan.out_dims);
+    dnnl::stream& stream = cpu_stream();
+    plan.prim.execute(stream, {{DNNL_ARG_SRC, wrap(x)}, {DNNL_ARG_DST, wrap(out[0])}});
+    stream.wait();
+  }
+
+ private:
+  std::unique_ptr<PoolPlan> build(const Tensor& x) {
+    auto plan = std::make_unique<PoolPlan>();
+    const Tensor inputs[] = {x};
+    plan->out_dims = output_dims(node_, inputs);
+    const int spatial = x.rank() - 2;
+    memory::dims kernel, strides, pad_l, pad_r;
+    if (global_) {
+      for (int i = 0; i < spatial; ++i) {
+        kernel.push_back(x.dim(2 + i));
+        strides.push_back(1);
+        pad_l.push_back(0);
+        pad_r.push_back(0);
+      }
+    } else {
+      ops::WindowAttrs attrs = ops::read_window_attrs(node_, spatial, {});
+      if (attrs.ceil_mode && algorithm_ == dnnl::algorithm::pooling_avg_include_padding) return nullptr;
+      for (int i = 0; i < spatial; ++i) {
+        const size_t s = static_cast<size_t>(i);
+        ops::AxisWindow a = ops::window_axis(node_, attrs, i, x.dim(2 + i));
+        kernel.push_back(attrs.kernel[s]);
+        strides.push_back(attrs.strides[s]);
+        pad_l.push_back(a.pad_begin);
+        // Ceil mode adds output cells past the end: widen the end padding to cover them.
+        pad_r.push_back((plan->out_dims[2 + s] - 1) * attrs.strides[s] + attrs.kernel[s] - x.dim(2 + i) - a.pad_begin);
+      }
+    }
+    try {
+      dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm_, plain_desc(x.dims()),
+                                    plain_desc(plan->out_dims), strides, kernel, pad_l, pad_r);
+      plan->prim = dnnl::pooling_forward(dnnl::pooling_forward::primitive_desc(d, cpu_engine()));
+    } catch (const dnnl::error&) {
+      return nullptr;
+    }
+    return plan;
+  }
+
+  const ir::Node& node_;
+  bool global_ = false;
+  bool supported_ = true;
+  dnnl::algorithm algorithm_ = dnnl::algorithm::pooling_max;
+  RefFallback fallback_;
+  std::map<std::vector<int64_t>, std::unique_ptr<PoolPlan>> plans_;
+};
+
+}  // namespace
+
+std::unique_ptr<ops::Kernel> make_dnnl_pool(const ir::Node& node) { return std::make_unique<DnnlPoolKernel>(node); }
+
+}  // namespace qtune::backends::dnnl_backend
