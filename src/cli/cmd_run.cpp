@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "analysis/profile_report.h"
 #include "cli/commands.h"
 #include "data/npy.h"
+#include "data/npy_feeds.h"
 #include "exec/session.h"
 #include "ir/model_io.h"
 
@@ -43,6 +45,8 @@ void add_run_command(CLI::App& app) {
     std::string output_dir;
     std::string backend = "dnnl";
     int threads = 0;
+    bool profile = false;
+    int repeat = 1;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("run", "Run a model on .npy inputs and write its outputs as .npy files");
@@ -51,32 +55,28 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--output-dir", opts->output_dir, "Write each output to DIR/<output name>.npy");
   cmd->add_option("--backend", opts->backend, "Kernels: dnnl (fast, default) or ref (portable reference)");
   cmd->add_option("--threads", opts->threads, "Threads (default: all cores)");
+  cmd->add_flag("--profile", opts->profile, "Print time per op type and the slowest nodes");
+  cmd->add_option("--repeat", opts->repeat, "Run this many times (the profile averages all but the first)");
   cmd->callback([opts] {
     exec::SessionOptions so;
     so.backend = exec::parse_backend(opts->backend);
     so.threads = opts->threads;
+    so.profile = opts->profile;
+    if (opts->repeat < 1) throw Error("--repeat must be >= 1");
     if (opts->threads < 0) throw Error("--threads must be >= 0");
     ir::Model model = ir::load_model(opts->model);
+    std::map<std::string, Tensor> feeds = data::read_npy_feeds(opts->inputs, exec::fed_inputs(*model.graph));
+    so.input_shapes = exec::shapes_of(feeds);
     exec::Session session(model, so, opts->model);
-    std::map<std::string, Tensor> feeds;
-    auto needed = session.inputs();
-    for (const auto& arg : opts->inputs) {
-      auto eq = arg.find('=');
-      std::string name, path;
-      if (eq == std::string::npos) {
-        if (needed.size() != 1)
-          throw Error("--input " + arg + ": the model has " + std::to_string(needed.size()) +
-                      " inputs; name each one as NAME=FILE.npy");
-        name = needed[0]->name();
-        path = arg;
-      } else {
-        name = arg.substr(0, eq);
-        path = arg.substr(eq + 1);
-      }
-      if (feeds.count(name)) throw Error("--input " + arg + ": input '" + name + "' is given twice");
-      feeds[name] = data::read_npy(path);
-    }
     auto outputs = session.run(feeds);
+    std::vector<double> node_ms = session.last_run_stats().node_ms;
+    for (int r = 1; r < opts->repeat; ++r) {
+      outputs = session.run(feeds);
+      const auto& latest = session.last_run_stats().node_ms;
+      if (r == 1) node_ms.assign(latest.size(), 0.0);  // the first run (warm-up) is left out
+      for (size_t i = 0; i < latest.size(); ++i) node_ms[i] += latest[i] / (opts->repeat - 1);
+    }
+    if (opts->profile) std::fputs(analysis::format_profile(session, node_ms).c_str(), stdout);
     if (!opts->output_dir.empty()) std::filesystem::create_directories(opts->output_dir);
     for (const auto& [name, tensor] : outputs) {
       std::string line = fmt::format("{}: {}{}", name, tensor.describe(), stats_text(tensor));

@@ -10,5 +10,7 @@ void add_summarize_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_metric_command(CLI::App& app);
 void add_render_text_command(CLI::App& app);
+void add_benchmark_command(CLI::App& app);
+void add_bench_worker_command(CLI::App& app);
 
 }  // namespace qtune::cli

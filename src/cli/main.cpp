@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   qtune::cli::add_run_command(app);
   qtune::cli::add_metric_command(app);
   qtune::cli::add_render_text_command(app);
+  qtune::cli::add_benchmark_command(app);
+  qtune::cli::add_bench_worker_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
