@@ -52,6 +52,15 @@ FusedActivation FusedActivation::of(const ir::Node& node) {
     a.kind = k.kind;
     if (!params.empty()) a.alpha = params[0];
     if (params.size() > 1) a.beta = params[1];
+    if (node.has_attr("activation_affine")) {
+      const std::vector<float> affine = node.attr_floats("activation_affine", {});
+      if (affine.size() != 2)
+        throw Error(node.describe() + ": activation_affine takes {scale, shift}, got " + std::to_string(affine.size()) +
+                    " values");
+      a.has_affine = true;
+      a.scale = affine[0];
+      a.shift = affine[1];
+    }
     return a;
   }
   throw Error(node.describe() + ": unknown activation '" + name +
@@ -67,10 +76,16 @@ std::vector<ir::Attribute> FusedActivation::attributes() const {
   attrs.push_back(ir::Attribute::make_string("activation", k.name));
   if (k.params == 1) attrs.push_back(ir::Attribute::make_floats("activation_params", {alpha}));
   if (k.params == 2) attrs.push_back(ir::Attribute::make_floats("activation_params", {alpha, beta}));
+  if (has_affine) attrs.push_back(ir::Attribute::make_floats("activation_affine", {scale, shift}));
   return attrs;
 }
 
 float FusedActivation::apply(float x) const {
+  const float y = activate(x);
+  return has_affine ? scale * y + shift : y;
+}
+
+float FusedActivation::activate(float x) const {
   switch (kind) {
     case Kind::None: return x;
     case Kind::Relu: return x > 0.0f ? x : 0.0f;
@@ -91,7 +106,7 @@ float FusedActivation::apply(float x) const {
 }
 
 void FusedActivation::apply(float* data, int64_t n) const {
-  if (kind == Kind::None) return;
+  if (kind == Kind::None && !has_affine) return;
   for (int64_t i = 0; i < n; ++i) data[i] = apply(data[i]);
 }
 

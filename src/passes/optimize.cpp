@@ -7,6 +7,7 @@
 #include "passes/fuse_bias_add.h"
 #include "passes/fuse_hard_swish.h"
 #include "passes/fuse_layer_norm.h"
+#include "passes/fuse_output_affine.h"
 #include "passes/fuse_residual_add.h"
 #include "passes/infer_shapes.h"
 #include "passes/remove_identity_like.h"
@@ -26,6 +27,7 @@ std::vector<std::pair<std::string, size_t>> OptimizeStats::by_pass() const {
       {"fuse_bias_add", bias_adds_fused},
       {"fuse_residual_add", residual_adds_fused},
       {"fuse_activations", activations_fused},
+      {"fuse_output_affine", affines_fused},
       {"fuse_hard_swish", hard_swishes_formed},
       {"fuse_layer_norm", layer_norms_formed},
       {"eliminate_dead_nodes", dead_nodes_removed},
@@ -62,6 +64,7 @@ OptimizeStats optimize_graph(ir::Graph& graph) {
     stats.bias_adds_fused += fuse_bias_add(graph);
     stats.residual_adds_fused += fuse_residual_add(graph);
     stats.activations_fused += fuse_activations(graph);
+    stats.affines_fused += fuse_output_affine(graph);
     stats.hard_swishes_formed += fuse_hard_swish(graph);
     stats.layer_norms_formed += fuse_layer_norm(graph);
     stats.dead_nodes_removed += eliminate_dead_nodes(graph);

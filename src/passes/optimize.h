@@ -20,6 +20,7 @@ struct OptimizeStats {
   size_t bias_adds_fused = 0;      // fuse_bias_add
   size_t residual_adds_fused = 0;  // fuse_residual_add
   size_t activations_fused = 0;    // fuse_activations
+  size_t affines_fused = 0;        // fuse_output_affine
   size_t hard_swishes_formed = 0;  // fuse_hard_swish
   size_t layer_norms_formed = 0;   // fuse_layer_norm
   size_t dead_nodes_removed = 0;   // eliminate_dead_nodes

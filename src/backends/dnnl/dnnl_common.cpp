@@ -36,11 +36,19 @@ dnnl::memory::desc plain_desc(std::span<const int64_t> dims) {
   return dnnl::memory::desc(to_dims(dims), dnnl::memory::data_type::f32, plain_tag(static_cast<int>(dims.size())));
 }
 
+bool append_activation_kind(dnnl::post_ops& ops, const ops::FusedActivation& act);
+
 dnnl::memory wrap(const Tensor& t) {
   return dnnl::memory(plain_desc(t.dims()), cpu_engine(), const_cast<void*>(t.raw()));
 }
 
 bool append_activation(dnnl::post_ops& ops, const ops::FusedActivation& act) {
+  if (!append_activation_kind(ops, act)) return false;
+  if (act.has_affine) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, act.scale, act.shift);
+  return true;
+}
+
+bool append_activation_kind(dnnl::post_ops& ops, const ops::FusedActivation& act) {
   using Kind = ops::FusedActivation::Kind;
   using alg = dnnl::algorithm;
   switch (act.kind) {

@@ -110,6 +110,11 @@ TEST(DnnlKernels, NhwcConvWithEpilogue) {
   expect_same_as_reference(nhwc({2, 9, 9, 24}, {32, 24, 1, 1}, 1, act("Relu", {}), {2, 9, 9, 32}));
   expect_same_as_reference(nhwc({1, 16, 16, 3}, {8, 3, 3, 3}, 1, with({ints("strides", {2, 2})}, act("Clip", {0, 6})), {}));
   expect_same_as_reference(nhwc({1, 6, 40, 60}, {120, 60, 1, 1}, 1, act("HardSigmoid", {0.2f, 0.5f}), {1, 6, 40, 120}));
+  // PP-LCNet's learnable affine after the activation.
+  expect_same_as_reference(nhwc({1, 10, 10, 8}, {16, 8, 3, 3}, 1,
+                                with({ints("pads", {1, 1, 1, 1}), ir::Attribute::make_floats("activation_affine", {0.8f, 0.1f})},
+                                     act("HardSwish", {})),
+                                {}));
 }
 
 TEST(DnnlKernels, ConvTransposeGeometries) {
