@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -27,8 +28,9 @@ struct Entry {
   std::string runtime;
   std::vector<std::unique_ptr<WorkerProcess>> workers;
   std::vector<double> times;
-  double busy_seconds = 0;  // wall time of this entry's rounds
-  int64_t runs = 0;
+  double busy_seconds = 0;  // time of the recorded runs (instances overlap)
+  int64_t runs = 0;          // recorded runs per instance
+  double warmup_ms = 0;      // latency of the last warm-up run
 };
 
 std::vector<std::string> split_words(const std::string& command) {
@@ -71,17 +73,29 @@ class TempDir {
   fs::path path_;
 };
 
-void run_round(Entry& e, int k, bool record) {
-  auto t0 = std::chrono::steady_clock::now();
-  for (auto& w : e.workers) w->send("run " + std::to_string(k));
-  std::vector<double> round;
-  for (auto& w : e.workers)
-    for (double t : w->parse_times(w->receive())) round.push_back(t);
-  auto t1 = std::chrono::steady_clock::now();
+// One turn of an entry: 1 + k runs on every instance. The first run re-warms caches and
+// thread pools after the other runtimes' turns (a spinning or sleeping pool left by the
+// previous runtime otherwise skews whoever comes next) and is not recorded.
+void run_turn(Entry& e, int k, bool record) {
+  for (auto& w : e.workers) w->send("run " + std::to_string(k + 1));
+  double turn_seconds = 0;
+  for (auto& w : e.workers) {
+    std::vector<double> times = w->parse_times(w->receive());
+    if (!record || times.empty()) continue;
+    e.times.insert(e.times.end(), times.begin() + 1, times.end());
+    double sum = 0;
+    for (size_t i = 1; i < times.size(); ++i) sum += times[i];
+    turn_seconds = std::max(turn_seconds, sum / 1000.0);  // instances run concurrently
+  }
   if (!record) return;
-  e.times.insert(e.times.end(), round.begin(), round.end());
-  e.busy_seconds += std::chrono::duration<double>(t1 - t0).count();
+  e.busy_seconds += turn_seconds;
   e.runs += k;
+}
+
+// Runs per turn so that a turn lasts about `turn_ms` (from the warm-up latency).
+int runs_per_turn(const Entry& e, double turn_ms) {
+  double latency = e.warmup_ms > 0 ? e.warmup_ms : 1.0;
+  return static_cast<int>(std::clamp(turn_ms / latency, 1.0, 1000.0));
 }
 
 }  // namespace
@@ -122,19 +136,32 @@ std::vector<BenchmarkResult> run_benchmark(const BenchmarkOptions& o) {
     }
   }
   for (Entry& e : entries)
-    for (int i = 0; i < o.warmup; ++i) run_round(e, 1, false);
+    for (int i = 0; i < std::max(1, o.warmup); ++i) {
+      e.workers.front()->send("run 1");
+      for (size_t w = 1; w < e.workers.size(); ++w) e.workers[w]->send("run 1");
+      for (auto& w : e.workers) {
+        std::vector<double> t = w->parse_times(w->receive());
+        if (!t.empty()) e.warmup_ms = t.back();
+      }
+    }
 
-  // Alternate single runs across entries until each has its iterations or its time.
+  // Entries take turns of ~turn_ms each until every one has its runs or its time, so a
+  // change in machine load hits all of them alike.
   const int64_t target = o.iters;
-  Progress progress("benchmark", target > 0 ? target : 0, o.quiet);
+  Progress progress("benchmark", target > 0 ? target * static_cast<int64_t>(entries.size()) : 0, o.quiet);
   auto start = std::chrono::steady_clock::now();
-  for (int64_t round = 0;; ++round) {
-    if (target > 0 && round >= target) break;
-    if (target == 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
-                           o.seconds * static_cast<double>(entries.size()))
-      break;
-    for (Entry& e : entries) run_round(e, 1, true);
-    progress.advance();
+  for (;;) {
+    bool any = false;
+    for (Entry& e : entries) {
+      int k = runs_per_turn(e, o.turn_ms);
+      if (target > 0) k = static_cast<int>(std::min<int64_t>(k, target - e.runs));
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (k <= 0 || (target == 0 && elapsed >= o.seconds * static_cast<double>(entries.size()))) continue;
+      run_turn(e, k, true);
+      progress.advance(k);
+      any = true;
+    }
+    if (!any) break;
   }
   progress.finish();
 

@@ -1,7 +1,8 @@
 // qtune benchmark: every model (and every peer runtime on every model) runs in its own
-// worker process; the parent alternates single runs between them so that their ratios
-// hold on a shared, noisy machine, then reports latency percentiles, throughput and peak
-// memory per model with a speedup column against the first one.
+// worker process; the parent lets them take short turns (~0.3 s each, the first run of a
+// turn discarded as re-warm-up) so that their ratios hold on a shared, noisy machine,
+// then reports latency percentiles, throughput and peak memory per model with a speedup
+// column against the first one.
 #pragma once
 
 #include <string>
@@ -23,6 +24,7 @@ struct BenchmarkOptions {
   int threads = 0;       // per instance; 0 = the cores divided among instances
   int instances = 1;     // concurrent copies of each model, pinned to their own cores
   std::string backend = "dnnl";
+  double turn_ms = 300;  // how long each entry runs before the next one takes its turn
   std::vector<std::string> peers;  // peer runtime commands, e.g. "node tools/ort/worker.mjs"
   std::string self_exe;            // the qtune executable (workers are `qtune bench-worker`)
   bool quiet = false;

@@ -42,12 +42,14 @@ void add_benchmark_command(CLI::App& app) {
   cmd->add_option("--shape", o->shapes, "NAME=DIMS for inputs with other symbolic dims, e.g. x=1,3,48,320");
   cmd->add_option("--input", o->inputs, "NAME=FILE.npy real input data instead of random data");
   cmd->add_option("--warmup", o->bench.warmup, "Untimed runs per model (default 3)");
-  auto* iters = cmd->add_option("--iters", o->bench.iters, "Timed runs per model");
+  auto* iters = cmd->add_option("--iters", o->bench.iters, "Timed runs per model (and per instance)");
   cmd->add_option("--seconds", o->bench.seconds, "Seconds per model when --iters is not given (default 10)")
       ->excludes(iters);
   cmd->add_option("--threads", o->bench.threads, "Threads per instance (default: cores / instances)");
   cmd->add_option("--instances", o->bench.instances, "Concurrent instances, each pinned to its own cores");
   cmd->add_option("--backend", o->bench.backend, "qtune kernels: dnnl (default) or ref");
+  cmd->add_option("--turn-ms", o->bench.turn_ms,
+                  "Milliseconds each model runs before the next takes its turn (default 300)");
   cmd->add_option("--peer", o->bench.peers,
                   "Also run each model in another runtime through a worker command, e.g. "
                   "'node tools/ort/worker.mjs' for ONNX Runtime");
