@@ -5,6 +5,7 @@
 // reordering around each one. The reference kernel transposes to NCHW and back.
 #include "ops/data_movement.h"
 #include "ops/fused_op_util.h"
+#include "ops/nhwc_layout.h"
 #include "ops/nn_conv.h"
 #include "ops/tensor_common.h"
 
@@ -12,16 +13,6 @@ namespace qtune::ops {
 namespace {
 
 constexpr int kSumInput = 3;
-const std::vector<int64_t> kToNchw = {0, 3, 1, 2};
-const std::vector<int64_t> kToNhwc = {0, 2, 3, 1};
-
-ir::Shape permuted(const ir::Shape& s, const std::vector<int64_t>& perm) {
-  if (!s.has_rank() || s.rank() != 4) return s;
-  ir::Shape out;
-  out.dims.emplace();
-  for (int64_t p : perm) out.dims->push_back((*s.dims)[static_cast<size_t>(p)]);
-  return out;
-}
 
 std::vector<TensorInfo> infer_nhwc_conv(const ir::Node& node, std::span<const TensorInfo> inputs) {
   expect_input_count(node, inputs, 2, 4);
@@ -29,10 +20,10 @@ std::vector<TensorInfo> infer_nhwc_conv(const ir::Node& node, std::span<const Te
   if (inputs[0].shape.has_rank() && inputs[0].shape.rank() != 4)
     fail(node, "X has shape " + inputs[0].shape.to_string() + ", expected rank 4 [N, H, W, C]");
   std::vector<TensorInfo> nchw(inputs.begin(), inputs.begin() + std::min<size_t>(inputs.size(), kSumInput));
-  nchw[0].shape = permuted(inputs[0].shape, kToNchw);
+  nchw[0].shape = permuted_shape(inputs[0].shape, kNhwcToNchw);
   nchw[0].value.reset();
   std::vector<TensorInfo> out = infer_conv(node, nchw);
-  out[0].shape = permuted(out[0].shape, kToNhwc);
+  out[0].shape = permuted_shape(out[0].shape, kNchwToNhwc);
   if (is_present(inputs, kSumInput)) {
     expect_type(node, inputs, kSumInput, {DataType::Float32});
     check_same_shape(node, "Sum", inputs[kSumInput].shape, out[0].shape);
@@ -51,14 +42,14 @@ class NhwcConvKernel final : public Kernel {
     KernelContext scratch;  // intermediate NCHW tensors are not outputs of the node
     scratch.threads = ctx.threads;
     std::vector<Tensor> nchw_in(in.begin(), in.begin() + std::min<size_t>(in.size(), kSumInput));
-    nchw_in[0] = transpose_tensor(node_, in[0], kToNchw, 0, scratch);
+    nchw_in[0] = transpose_tensor(node_, in[0], kNhwcToNchw, 0, scratch);
     std::vector<Tensor> nchw_out(1);
     conv_->run(nchw_in, nchw_out, scratch);
     Tensor sum;
-    if (has_input(in, kSumInput)) sum = transpose_tensor(node_, in[kSumInput], kToNchw, 0, scratch);
+    if (has_input(in, kSumInput)) sum = transpose_tensor(node_, in[kSumInput], kNhwcToNchw, 0, scratch);
     FusedEpilogue epilogue{sum.defined() ? &sum : nullptr, nullptr, activation_};
     epilogue.apply(node_, nchw_out[0], ctx.threads);
-    out[0] = transpose_tensor(node_, nchw_out[0], kToNhwc, 0, ctx);
+    out[0] = transpose_tensor(node_, nchw_out[0], kNchwToNhwc, 0, ctx);
   }
 
  private:

@@ -24,6 +24,7 @@ const OpSpec& log_softmax_op();
 const OpSpec& mat_mul_op();
 const OpSpec& max_pool_op();
 const OpSpec& nhwc_conv_op();
+const OpSpec& nhwc_pool_op();
 const OpSpec& non_max_suppression_op();
 const OpSpec& quantize_linear_op();
 const OpSpec& reduce_max_op();
@@ -56,6 +57,7 @@ std::vector<const OpSpec*> nn_ops() {
       &mat_mul_op(),
       &max_pool_op(),
       &nhwc_conv_op(),
+      &nhwc_pool_op(),
       &non_max_suppression_op(),
       &quantize_linear_op(),
       &reduce_max_op(),

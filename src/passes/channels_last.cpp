@@ -59,8 +59,8 @@ class ChannelsLast {
 
   size_t run() {
     for (ir::Node* n : g_.topological_order()) {
-      if (convert_conv(n) || convert_elementwise(n) || convert_global_pool(n) || convert_concat(n) ||
-          convert_resize(n))
+      if (convert_conv(n) || convert_elementwise(n) || convert_global_pool(n) || convert_pool(n) ||
+          convert_concat(n) || convert_resize(n))
         ++converted_;
     }
     if (!converted_) return 0;
@@ -146,6 +146,16 @@ class ChannelsLast {
     // ReduceMean takes `axes` as an attribute through opset 17, the newest ONNX 1.12 knows.
     replace(n, "ReduceMean", "", {to_nhwc(n->input(0))},
             {ir::Attribute::make_int("keepdims", 1), ir::Attribute::make_ints("axes", {1, 2})});
+    return true;
+  }
+
+  // MaxPool / AveragePool on NHWC data (without MaxPool's optional Indices output).
+  bool convert_pool(ir::Node* n) {
+    if (!(is_onnx_op(n, "MaxPool") || is_onnx_op(n, "AveragePool")) || !available(n->input(0))) return false;
+    if (n->num_outputs() != 1 || n->attr_ints("kernel_shape", {}).size() != 2) return false;
+    std::vector<ir::Attribute> attrs = n->attributes();
+    attrs.push_back(ir::Attribute::make_string("pool", n->op_type()));
+    replace(n, "NhwcPool", "com.qtune", {to_nhwc(n->input(0))}, attrs);
     return true;
   }
 

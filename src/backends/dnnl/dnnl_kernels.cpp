@@ -18,7 +18,8 @@ std::unique_ptr<ops::Kernel> make_dnnl_kernel(const ir::Node& node) {
   }
   if ((onnx && op == "MatMul") || (fused && op == "FusedMatMul")) return make_dnnl_matmul(node);
   if ((onnx && op == "Gemm") || (fused && op == "FusedGemm")) return make_dnnl_gemm(node);
-  if (onnx && (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")) return make_dnnl_pool(node);
+  if ((onnx && (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")) || (fused && op == "NhwcPool"))
+    return make_dnnl_pool(node);
   return nullptr;
 }
 

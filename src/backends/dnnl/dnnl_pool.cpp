@@ -16,13 +16,15 @@ using dnnl::memory;
 
 struct PoolPlan {
   dnnl::pooling_forward prim;
-  std::vector<int64_t> out_dims;
+  memory::desc src, dst;
+  std::vector<int64_t> out_dims;  // as the op's shape rule gives them (NHWC for NhwcPool)
 };
 
 class DnnlPoolKernel final : public ops::Kernel {
  public:
   explicit DnnlPoolKernel(const ir::Node& node) : node_(node), fallback_(node) {
-    const std::string& op = node.op_type();
+    nhwc_ = node.op_type() == "NhwcPool";
+    const std::string op = nhwc_ ? node.attr_string("pool", "") : node.op_type();
     global_ = op == "GlobalAveragePool";
     if (op == "MaxPool") {
       algorithm_ = dnnl::algorithm::pooling_max;
@@ -37,14 +39,17 @@ class DnnlPoolKernel final : public ops::Kernel {
 
   void run(std::span<const Tensor> in, std::span<Tensor> out, ops::KernelContext& ctx) override {
     const Tensor& x = in[0];
-    if (!supported_ || x.dtype() != DataType::Float32 || x.rank() < 3) return fallback_.run(in, out, ctx);
+    if (!supported_ || x.dtype() != DataType::Float32 || x.rank() < 3 || (nhwc_ && x.rank() != 4))
+      return fallback_.run(in, out, ctx);
     auto it = plans_.find(x.dims());
     if (it == plans_.end()) it = plans_.emplace(x.dims(), build(x)).first;
     if (!it->second) return fallback_.run(in, out, ctx);
     PoolPlan& plan = *it->second;
     out[0] = ctx.allocate(0, DataType::Float32, plan.out_dims);
     dnnl::stream& stream = cpu_stream();
-    plan.prim.execute(stream, {{DNNL_ARG_SRC, wrap(x)}, {DNNL_ARG_DST, wrap(out[0])}});
+    dnnl::memory src(plan.src, cpu_engine(), const_cast<void*>(x.raw()));
+    dnnl::memory dst(plan.dst, cpu_engine(), out[0].raw());
+    plan.prim.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
     stream.wait();
   }
 
@@ -53,11 +58,22 @@ class DnnlPoolKernel final : public ops::Kernel {
     auto plan = std::make_unique<PoolPlan>();
     const Tensor inputs[] = {x};
     plan->out_dims = output_dims(node_, inputs);
+    // oneDNN describes activations by their logical NCHW dims; NHWC is a layout tag.
+    std::vector<int64_t> x_dims = x.dims(), y_dims = plan->out_dims;
+    if (nhwc_) {
+      x_dims = {x_dims[0], x_dims[3], x_dims[1], x_dims[2]};
+      y_dims = {y_dims[0], y_dims[3], y_dims[1], y_dims[2]};
+      plan->src = memory::desc(to_dims(x_dims), memory::data_type::f32, memory::format_tag::nhwc);
+      plan->dst = memory::desc(to_dims(y_dims), memory::data_type::f32, memory::format_tag::nhwc);
+    } else {
+      plan->src = plain_desc(x_dims);
+      plan->dst = plain_desc(y_dims);
+    }
     const int spatial = x.rank() - 2;
     memory::dims kernel, strides, pad_l, pad_r;
     if (global_) {
       for (int i = 0; i < spatial; ++i) {
-        kernel.push_back(x.dim(2 + i));
+        kernel.push_back(x_dims[static_cast<size_t>(2 + i)]);
         strides.push_back(1);
         pad_l.push_back(0);
         pad_r.push_back(0);
@@ -67,17 +83,17 @@ class DnnlPoolKernel final : public ops::Kernel {
       if (attrs.ceil_mode && algorithm_ == dnnl::algorithm::pooling_avg_include_padding) return nullptr;
       for (int i = 0; i < spatial; ++i) {
         const size_t s = static_cast<size_t>(i);
-        ops::AxisWindow a = ops::window_axis(node_, attrs, i, x.dim(2 + i));
+        ops::AxisWindow a = ops::window_axis(node_, attrs, i, x_dims[static_cast<size_t>(2 + i)]);
         kernel.push_back(attrs.kernel[s]);
         strides.push_back(attrs.strides[s]);
         pad_l.push_back(a.pad_begin);
         // Ceil mode adds output cells past the end: widen the end padding to cover them.
-        pad_r.push_back((plan->out_dims[2 + s] - 1) * attrs.strides[s] + attrs.kernel[s] - x.dim(2 + i) - a.pad_begin);
+        pad_r.push_back((y_dims[2 + s] - 1) * attrs.strides[s] + attrs.kernel[s] - x_dims[static_cast<size_t>(2 + i)] - a.pad_begin);
       }
     }
     try {
-      dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm_, plain_desc(x.dims()),
-                                    plain_desc(plan->out_dims), strides, kernel, pad_l, pad_r);
+      dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm_, plan->src, plan->dst, strides,
+                                    kernel, pad_l, pad_r);
       plan->prim = dnnl::pooling_forward(dnnl::pooling_forward::primitive_desc(d, cpu_engine()));
     } catch (const dnnl::error&) {
       return nullptr;
@@ -87,6 +103,7 @@ class DnnlPoolKernel final : public ops::Kernel {
 
   const ir::Node& node_;
   bool global_ = false;
+  bool nhwc_ = false;
   bool supported_ = true;
   dnnl::algorithm algorithm_ = dnnl::algorithm::pooling_max;
   RefFallback fallback_;

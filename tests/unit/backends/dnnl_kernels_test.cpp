@@ -171,6 +171,15 @@ TEST(DnnlKernels, Pools) {
   expect_same_as_reference(pool("AveragePool", {1, 2, 8, 8},
                                 {ints("kernel_shape", {3, 3}), ints("pads", {1, 1, 1, 1}), one("count_include_pad", 1)}));
   expect_same_as_reference(pool("GlobalAveragePool", {2, 5, 7, 3}, {}));
+  // Channels-last pools.
+  Case nhwc_max = pool("NhwcPool", {1, 11, 11, 6}, {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}),
+                                                   ir::Attribute::make_string("pool", "MaxPool")});
+  nhwc_max.domain = "com.qtune";
+  expect_same_as_reference(nhwc_max);
+  Case nhwc_avg = pool("NhwcPool", {2, 9, 9, 5}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2}),
+                                                  one("ceil_mode", 1), ir::Attribute::make_string("pool", "AveragePool")});
+  nhwc_avg.domain = "com.qtune";
+  expect_same_as_reference(nhwc_avg);
 }
 
 }  // namespace

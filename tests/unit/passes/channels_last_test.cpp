@@ -50,17 +50,19 @@ TEST(ChannelsLast, MobileBlockComputesTheSame) {
   EXPECT_GT(r.rewrites, 10u);
 }
 
-// Ops with no NHWC form (here MaxPool and Softmax over channels) get NCHW data back.
-TEST(ChannelsLast, NchwConsumersGetATranspose) {
+// Pools stay in NHWC; an op with no NHWC form (Softmax over channels) gets NCHW data back.
+TEST(ChannelsLast, PoolsStayNhwcSoftmaxGetsATranspose) {
   ir::GraphBuilder b;
-  auto* x = b.input("x", DataType::Float32, {1, 4, 8, 8});
+  auto* x = b.input("x", DataType::Float32, {1, 4, 9, 9});
   auto* c = b.node("Relu", {b.node("Conv", {x, b.weight("w", {6, 4, 3, 3})}, {pads1()})});
-  auto* pool = b.node("MaxPool", {c}, {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})});
-  b.output(b.node("Softmax", {pool}, {i("axis", 1)}));
+  auto* pool = b.node("MaxPool", {c}, {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), i("ceil_mode", 1)});
+  auto* avg = b.node("AveragePool", {pool}, {ints("kernel_shape", {2, 2}), pads1(), i("count_include_pad", 1)});
+  b.output(b.node("Softmax", {avg}, {i("axis", 1)}));
   PassResult r = apply_and_compare(b.build(), convert_to_channels_last);
   EXPECT_EQ(count_ops(r.model, "NhwcConv", "com.qtune"), 1u);
+  EXPECT_EQ(count_ops(r.model, "NhwcPool", "com.qtune"), 2u);
   EXPECT_EQ(count_ops(r.model, "Transpose"), 2u);
-  EXPECT_EQ(count_ops(r.model, "MaxPool"), 1u);
+  EXPECT_EQ(count_ops(r.model, "MaxPool"), 0u);
 }
 
 TEST(ChannelsLast, GraphWithoutConvIsUntouched) {
