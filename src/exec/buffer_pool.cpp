@@ -41,4 +41,11 @@ void BufferPool::release(Tensor&& tensor) {
   free_.emplace(capacity, Block{std::move(storage), capacity});
 }
 
+void BufferPool::forget(const Tensor& tensor) {
+  auto it = capacity_of_.find(tensor.storage().get());
+  if (it == capacity_of_.end()) return;
+  live_bytes_ -= static_cast<int64_t>(it->second);
+  capacity_of_.erase(it);
+}
+
 }  // namespace qtune::exec

@@ -19,10 +19,19 @@ class BufferPool {
   Tensor allocate(DataType type, const std::vector<int64_t>& dims);
   // Offers a dead tensor's buffer back; kept only if the pool is its last owner.
   void release(Tensor&& tensor);
+  // A buffer that leaves the session (a run's output, now the caller's): it no longer
+  // counts as live and is never recycled.
+  void forget(const Tensor& tensor);
 
   int64_t live_bytes() const { return live_bytes_; }
   int64_t peak_bytes() const { return peak_bytes_; }
-  void reset_peak() { peak_bytes_ = live_bytes_; }
+  // Starts a run's accounting: nothing handed out earlier is live any more (outputs were
+  // forgotten; a run that threw dropped its tensors), so live and peak bytes restart at 0.
+  void begin_run() {
+    capacity_of_.clear();
+    live_bytes_ = 0;
+    peak_bytes_ = 0;
+  }
 
  private:
   struct Block {

@@ -212,7 +212,7 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   omp_set_num_threads(threads_);
   PoolContext ctx(s.pool);
   ctx.threads = threads_;
-  s.pool.reset_peak();
+  s.pool.begin_run();
   std::vector<Tensor> in_buf, out_buf;
   stats_.node_ms.assign(profile_ ? s.steps.size() : 0, 0.0);
   for (size_t step_index = 0; step_index < s.steps.size(); ++step_index) {
@@ -241,6 +241,9 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   std::vector<std::pair<std::string, Tensor>> outputs;
   for (size_t i = 0; i < s.output_slots.size(); ++i)
     outputs.emplace_back(g.outputs()[i]->name(), slots[static_cast<size_t>(s.output_slots[i])]);
+  // The outputs are the caller's now; left in the pool's books they would count as live
+  // activations in every later run.
+  for (const auto& [name, tensor] : outputs) s.pool.forget(tensor);
   return outputs;
 }
 

@@ -38,8 +38,11 @@ class DnnlGemmKernel final : public ops::Kernel {
     MatmulPlan* plan = it->second.get();
     if (!plan) return fallback_.run(in, out, ctx);
     out[0] = ctx.allocate(0, DataType::Float32, plan->out_dims);
-    const bool c_is_bias = has_c && in[2].numel() == plan->out_dims[1] && in[2].numel() != out[0].numel();
-    if (has_c && !c_is_bias) std::memcpy(out[0].raw(), in[2].raw(), out[0].byte_size());
+    // The same rule as build(): a full [M, N] C is the sum post-op's addend, anything else the
+    // plan accepted is a row bias (at M == 1 the two have the same size, not the same role).
+    const bool c_is_full = has_c && in[2].rank() == 2 && in[2].dims() == plan->out_dims;
+    const bool c_is_bias = has_c && !c_is_full;
+    if (c_is_full) std::memcpy(out[0].raw(), in[2].raw(), out[0].byte_size());
     run_matmul_plan(*plan, a.raw(), b.raw(), c_is_bias ? in[2].raw() : nullptr, out[0].raw(),
                     node_.input(1)->has_initializer());
   }

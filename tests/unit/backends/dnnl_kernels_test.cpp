@@ -156,6 +156,9 @@ TEST(DnnlKernels, GemmForms) {
   expect_same_as_reference(gemm({6, 4}, {5, 6}, {1, 5}, 1, 1));
   expect_same_as_reference(gemm({4, 6}, {5, 6}, {4, 5}, 0, 1));
   expect_same_as_reference(gemm({3, 8}, {8, 2}, {}, 0, 0));
+  // One row: a [N] bias and a [1, N] C are the same size but a bias and a sum addend.
+  expect_same_as_reference(gemm({1, 6}, {6, 5}, {5}, 0, 0));
+  expect_same_as_reference(gemm({1, 6}, {6, 5}, {1, 5}, 0, 0));
 }
 
 TEST(DnnlKernels, Pools) {
