@@ -87,6 +87,8 @@ void add_run_command(CLI::App& app) {
       }
       std::printf("%s\n", line.c_str());
     }
+    std::printf("peak activation memory: %.1f MB\n",
+                static_cast<double>(session.last_run_stats().peak_activation_bytes) / 1e6);
   });
 }
 
