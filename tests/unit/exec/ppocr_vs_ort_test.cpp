@@ -9,6 +9,7 @@
 #include "data/text_render.h"
 #include "exec/session.h"
 #include "ir/model_io.h"
+#include "passes/fold_constants.h"
 #include "ort_peer.h"
 #include "test_paths.h"
 
@@ -62,8 +63,9 @@ Tensor page_input(int64_t size) {
 }
 
 // Runs the model on both of qtune's backends and on ONNX Runtime. Tolerance is relative to
-// the output's range. The detector is ~200 layers deep and ends in a sigmoid over 640x640
-// pixels; float summation order alone moves a few of them by ~2e-4.
+// the output's range: 1e-4, except for the detector at 640x640, whose float32 rounding noise is ~2e-4
+// of its range (see DetectorAgainstFloat64Truth), so two float32 runtimes may differ by
+// twice that; it is compared with 5e-4.
 void compare_with_ort(const std::string& file, const Tensor& input, double tolerance = 1e-4) {
   std::string path = testing::ppocr_model(file);
   ir::Model model = ir::load_model(path);
@@ -108,7 +110,61 @@ TEST(RealModelVsOrt, DetectorOnRenderedPage640) {
 }
 
 TEST(RealModelVsOrt, DetectorOnRenderedPage320) {
-  compare_with_ort("ch_PP-OCRv4_det_infer.onnx", page_input(320), 5e-4);
+  compare_with_ort("ch_PP-OCRv4_det_infer.onnx", page_input(320));
+}
+
+// The model with every float32 tensor (initializers, value types) as float64, except
+// Resize's scales, which ONNX keeps float32. The reference kernels run it in double.
+ir::Model float64_copy(const ir::Model& model) {
+  ir::Model m = ir::clone_model(model);
+  ir::Graph& g = *m.graph;
+  passes::fold_constants(g);
+  for (ir::Value* v : g.values()) {
+    if (v->has_initializer() && v->initializer().dtype() == DataType::Float32) {
+      bool resize_scales = false;
+      for (ir::Node* n : g.consumers(v)) resize_scales |= n->op_type() == "Resize" && n->input(2) == v;
+      if (!resize_scales) {
+        const Tensor& f = v->initializer();
+        Tensor d(DataType::Float64, f.dims());
+        for (int64_t i = 0; i < f.numel(); ++i) d.data<double>()[i] = f.data<float>()[i];
+        g.set_initializer(v, d);
+      }
+    }
+    if (v->dtype == DataType::Float32) v->dtype = DataType::Float64;
+  }
+  return m;
+}
+
+// Who is closer to the exact result. At 640x640 float32 rounding alone moves the detector's
+// output by up to ~2e-4 of its range, depending on summation order and which ops are fused
+// (we measured 2e-5 to 2e-4 across qtune's backend/optimization combinations and 2e-4 for
+// ONNX Runtime), so a tighter agreement between two float32 runtimes cannot be asked for.
+// What can be asked: qtune's default configurations are as close to a float64 run of the
+// same model as ONNX Runtime is (or within 1e-4 of the range, whichever is larger).
+TEST(RealModelVsOrt, DetectorAgainstFloat64Truth) {
+  std::string path = testing::ppocr_model("ch_PP-OCRv4_det_infer.onnx");
+  ir::Model model = ir::load_model(path);
+  Tensor x = page_input(640);
+  Tensor x64(DataType::Float64, x.dims());
+  for (int64_t i = 0; i < x.numel(); ++i) x64.data<double>()[i] = x.data<float>()[i];
+  exec::SessionOptions exact;
+  exact.backend = exec::Backend::Reference;
+  exact.optimize = false;
+  exec::Session session64(float64_copy(model), exact, path);
+  Tensor truth64 = session64.run({{"x", x64}})[0].second;
+  Tensor truth(DataType::Float32, truth64.dims());
+  for (int64_t i = 0; i < truth.numel(); ++i) truth.data<float>()[i] = static_cast<float>(truth64.data<double>()[i]);
+  Tensor ort = testing::run_onnxruntime(path, {{"x", x}}).begin()->second;
+  const double ort_err = testing::max_error_over_range(ort, truth);
+  std::cout << "[float64 truth] onnxruntime: " << ort_err << " of the output range\n";
+  for (exec::Backend backend : {exec::Backend::Reference, exec::Backend::Dnnl}) {
+    exec::SessionOptions options;
+    options.backend = backend;
+    exec::Session session(model, options, path);
+    double err = testing::max_error_over_range(session.run({{"x", x}})[0].second, truth);
+    std::cout << "[float64 truth] qtune " << exec::backend_name(backend) << ": " << err << " of the output range\n";
+    EXPECT_LE(err, std::max(1e-4, ort_err)) << exec::backend_name(backend);
+  }
 }
 
 }  // namespace
