@@ -14,7 +14,11 @@ struct SoftmaxLayout {
   int64_t outer = 1, n = 1, inner = 1;
 };
 
-bool is_legacy(const ir::Node& node) { return node.attr_int("qtune_opset", 13) < 13; }
+// A node in a graph without an import of the default domain (built in code) is modern.
+bool is_legacy(const ir::Node& node) {
+  const int64_t version = node.opset_version();
+  return version > 0 && version < 13;
+}
 
 // Axis in [0, rank] (legacy allows rank: rows of one element) or [0, rank).
 int64_t softmax_axis(const ir::Node& node, int64_t rank) {

@@ -1,6 +1,5 @@
-// Softmax and LogSoftmax share everything but the final formula. The node's opset is
-// not stored on the node, so the caller (the model loader) marks pre-13 nodes with the
-// integer attribute `qtune_opset`; without it the opset-13 semantics apply:
+// Softmax and LogSoftmax share everything but the final formula. The semantics follow the
+// opset the model imports (Node::opset_version(); a graph without an import is modern):
 //   opset >= 13: normalize along the single axis `axis` (default -1);
 //   opset <  13: flatten to 2-D at `axis` (default 1) and normalize each row.
 // Both agree whenever the axis is the last one, which is the common case.

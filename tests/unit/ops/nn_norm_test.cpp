@@ -1,5 +1,5 @@
 // BatchNormalization (inference only), LayerNormalization with its statistics outputs,
-// and Softmax/LogSoftmax in both axis semantics (selected by the qtune_opset attribute).
+// and Softmax/LogSoftmax in both axis semantics (selected by the opset the graph imports).
 #include <cmath>
 
 #include "nn_test_util.h"
@@ -69,25 +69,28 @@ TEST(OpsNnNorm, LayerNormWithStatisticsOutputs) {
 TEST(OpsNnNorm, SoftmaxSingleAxisVersusLegacyFlattening) {
   // x = [[0, 0], [ln 3, ln 3]], axis 0.
   // Opset 13: softmax down each column of [e^0, e^ln3] = [1, 3] -> [[.25, .25], [.75, .75]].
-  // Opset < 13 (qtune_opset 11): flatten from axis 0 into one row of 4: [1,1,3,3] / 8.
+  // Opset < 13 (the graph imports opset 11): flatten from axis 0 into one row of 4: [1,1,3,3] / 8.
   const float l3 = std::log(3.0f);
   auto x = nntest::f32({2, 2}, {0, 0, l3, l3});
   OneNode modern("Softmax", {"x"});
   modern.i("axis", 0);
+  modern.graph.opset_imports = {{"", 13}};
   nntest::expect_near_all(modern.run({x})[0], {0.25f, 0.25f, 0.75f, 0.75f});
   OneNode legacy("Softmax", {"x"});
-  legacy.i("axis", 0).i("qtune_opset", 11);
+  legacy.i("axis", 0);
+  legacy.graph.opset_imports = {{"", 11}};
   nntest::expect_near_all(legacy.run({x})[0], {0.125f, 0.125f, 0.375f, 0.375f});
   // Default axes differ too: legacy 1 (rank 3: flatten the last two dims), modern -1.
   auto x3 = nntest::f32({1, 2, 2}, {0, 0, l3, l3});
   OneNode legacy_default("Softmax", {"x"});
-  legacy_default.i("qtune_opset", 9);
+  legacy_default.graph.opset_imports = {{"", 9}};
   nntest::expect_near_all(legacy_default.run({x3})[0], {0.125f, 0.125f, 0.375f, 0.375f});
   OneNode modern_default("Softmax", {"x"});
   nntest::expect_near_all(modern_default.run({x3})[0], {0.5f, 0.5f, 0.5f, 0.5f});
   // LogSoftmax, legacy: log(1/8) = -2.0794415, log(3/8) = -0.9808293.
   OneNode log_legacy("LogSoftmax", {"x"});
-  log_legacy.i("axis", 0).i("qtune_opset", 12);
+  log_legacy.i("axis", 0);
+  log_legacy.graph.opset_imports = {{"", 12}};
   nntest::expect_near_all(log_legacy.run({x})[0], {-2.0794415f, -2.0794415f, -0.9808293f, -0.9808293f});
   // ... and the single-axis form: log(1/4) = -1.3862944, log(3/4) = -0.2876821.
   OneNode log_modern("LogSoftmax", {"x"});
