@@ -90,7 +90,8 @@ class ChannelsLast {
   }
 
   // Replaces `n` by `op` reading `inputs` and producing an NHWC twin of n's output.
-  void replace(ir::Node* n, const std::string& op, const std::string& domain, const std::vector<ir::Value*>& inputs,
+  // `op` and `domain` are taken by value: callers pass n's own strings, which die with n.
+  void replace(ir::Node* n, std::string op, std::string domain, const std::vector<ir::Value*>& inputs,
                std::vector<ir::Attribute> attrs) {
     ir::Value* y = n->output(0);
     ir::Value* twin = g_.add_value(g_.unique_name(y->name() + "_nhwc"));
