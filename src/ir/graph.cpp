@@ -277,6 +277,8 @@ void Graph::remove_node(Node* node) {
   if (it != nodes_.end()) nodes_.erase(it);
 }
 
+void Graph::set_node_name(Node* node, std::string name) { node->name_ = std::move(name); }
+
 Node* Graph::find_node(const std::string& name) const {
   for (const auto& n : nodes_)
     if (n->name() == name) return n.get();

@@ -183,6 +183,8 @@ class Graph {
   void set_node_output(Node* node, int index, Value* v);
   // Removes a node; its outputs lose their producer (they stay as values).
   void remove_node(Node* node);
+  // Renames a node (node names need not be unique in ONNX; callers use unique_name()).
+  void set_node_name(Node* node, std::string name);
   Node* find_node(const std::string& name) const;
   // Redirects every use of `from` to `to`; graph outputs too when asked.
   void replace_all_uses(Value* from, Value* to, bool including_graph_outputs);

@@ -62,6 +62,7 @@ bool fuse_into_conv(ir::Graph& graph, ir::Node* conv, ir::Node* add, const Tenso
   return true;
 }
 
+template <bool into_mat_mul>
 bool try_fuse(ir::Graph& graph, ir::Node* add) {
   if (!is_onnx_op(add, "Add") || add->num_inputs() != 2 || add->num_outputs() != 1) return false;
   for (int side = 0; side < 2; ++side) {
@@ -69,14 +70,16 @@ bool try_fuse(ir::Graph& graph, ir::Node* add) {
     ir::Value* c = add->input(1 - side);
     ir::Node* producer = y ? y->producer() : nullptr;
     if (!producer || !constant_of(c) || sole_reader(graph, y) != add) continue;
-    if (fuse_into_conv(graph, producer, add, c->initializer()) || fuse_into_mat_mul(graph, producer, add, c))
-      return true;
+    if (fuse_into_conv(graph, producer, add, c->initializer())) return true;
+    if (into_mat_mul && fuse_into_mat_mul(graph, producer, add, c)) return true;
   }
   return false;
 }
 
 }  // namespace
 
-size_t fuse_bias_add(ir::Graph& graph) { return rewrite_until_done(graph, try_fuse); }
+size_t fuse_bias_add(ir::Graph& graph) { return rewrite_until_done(graph, try_fuse<true>); }
+
+size_t fuse_conv_bias_add(ir::Graph& graph) { return rewrite_until_done(graph, try_fuse<false>); }
 
 }  // namespace qtune::passes

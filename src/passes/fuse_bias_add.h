@@ -15,5 +15,8 @@ namespace qtune::passes {
 
 // Returns how many Add nodes it folded away.
 size_t fuse_bias_add(ir::Graph& graph);
+// The convolution part only: a standard ONNX graph stays standard (no com.qtune
+// FusedMatMul), as the quantizer's prepared graph must.
+size_t fuse_conv_bias_add(ir::Graph& graph);
 
 }  // namespace qtune::passes

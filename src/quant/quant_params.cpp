@@ -134,17 +134,21 @@ Tensor QuantParams::zero_point_tensor() const {
   return t;
 }
 
-QuantParams choose_params(Range range, Scheme scheme) {
+QuantParams choose_params(Range range, Scheme scheme, int bits) {
   if (!std::isfinite(range.lo) || !std::isfinite(range.hi) || range.lo > range.hi)
     throw Error("quantization range [" + std::to_string(range.lo) + ", " + std::to_string(range.hi) +
                 "] is not a finite ordered pair");
+  if (bits != 7 && bits != 8) throw Error("choose_params: " + std::to_string(bits) + " bits, expected 7 or 8");
   QuantParams p;
   p.dtype = scheme_dtype(scheme);
   const double lo = std::min(0.0, static_cast<double>(range.lo));
   const double hi = std::max(0.0, static_cast<double>(range.hi));
-  const double qmin = static_cast<double>(quant_min(p.dtype)), qmax = static_cast<double>(quant_max(p.dtype));
+  // 7 bits: the lower half of uint8, or the middle half of int8.
+  const double levels = bits == 8 ? 255.0 : 127.0;
+  const double qmin = p.dtype == DataType::UInt8 ? 0.0 : (bits == 8 ? -128.0 : -64.0);
+  const double qmax = qmin + levels;
   if (is_symmetric(scheme)) {
-    float scale = static_cast<float>(std::max(-lo, hi) / 127.0);
+    float scale = static_cast<float>(std::max(-lo, hi) / std::floor(levels / 2));
     p.scale = {scale >= kSmallestScale ? scale : 1.0f};
     p.zero_point = {0};
     return p;
@@ -157,7 +161,7 @@ QuantParams choose_params(Range range, Scheme scheme) {
   return p;
 }
 
-QuantParams weight_params(const Tensor& weights, int axis, Scheme scheme) {
+QuantParams weight_params(const Tensor& weights, int axis, Scheme scheme, int bits) {
   if (weights.dtype() != DataType::Float32)
     throw Error("weight_params: expected float32 weights, got " + weights.describe());
   if (axis < -1 || axis >= weights.rank())
@@ -180,7 +184,7 @@ QuantParams weight_params(const Tensor& weights, int axis, Scheme scheme) {
   p.dtype = scheme_dtype(scheme);
   p.axis = axis;
   for (size_t c = 0; c < lo.size(); ++c) {
-    QuantParams one = choose_params({lo[c], hi[c]}, scheme);
+    QuantParams one = choose_params({lo[c], hi[c]}, scheme, bits);
     p.scale.push_back(one.scale[0]);
     p.zero_point.push_back(one.zero_point[0]);
   }

@@ -53,14 +53,17 @@ struct QuantParams {
 // A tensor that is all zero (or whose range is below the smallest normal float) gets
 // scale 1 with 0 still exactly representable; a non-zero constant c gets a range [0, c]
 // (or [c, 0]) so c maps to qmax (qmin), exactly up to float rounding. The scale is never 0.
+// bits = 7 uses half the integer range (symmetric max|x| / 63; uint8 [0, 127]; int8
+// [-64, 63]): weights for CPUs whose int8 dot products can saturate (reduce_range).
 // Throws qtune::Error for a non-finite or inverted range.
-QuantParams choose_params(Range range, Scheme scheme);
+QuantParams choose_params(Range range, Scheme scheme, int bits = 8);
 
 // Weight parameters from the weight values: per tensor (axis = -1) or per channel along
 // `axis` (e.g. 0 for Conv's [M, C/g, kh, kw]). Int8Symmetric: scale = max|w| / 127 per
 // channel; the asymmetric schemes use each channel's [min, max]. Same zero handling as
-// choose_params. Throws qtune::Error for a non-float32 tensor, a bad axis, or NaN/Inf.
-QuantParams weight_params(const Tensor& weights, int axis, Scheme scheme);
+// choose_params (and its `bits`). Throws qtune::Error for a non-float32 tensor, a bad
+// axis, or NaN/Inf.
+QuantParams weight_params(const Tensor& weights, int axis, Scheme scheme, int bits = 8);
 
 // Bias of a quantized Conv/Gemm/MatMul: int32, zero point 0, scale = s_input * s_weight
 // (per channel along axis 0 when the weights are per channel). `input` must be per tensor.

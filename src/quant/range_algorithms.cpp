@@ -102,7 +102,7 @@ double expected_error(const std::vector<Mass>& masses, int64_t count, const Quan
 
 }  // namespace
 
-size_t kl_threshold_bins(const std::vector<int64_t>& hist, size_t levels) {
+size_t kl_threshold_bins(const std::vector<int64_t>& hist, size_t levels, double max_clipped_fraction) {
   if (levels == 0) throw Error("kl_threshold_bins: need at least one level");
   size_t n = hist.size();
   while (n > 0 && hist[n - 1] == 0) --n;
@@ -127,6 +127,7 @@ size_t kl_threshold_bins(const std::vector<int64_t>& hist, size_t levels) {
     const double inside = count[i];
     if (inside == 0) continue;  // all mass beyond the threshold: Q is empty
     const double outliers = total - inside;
+    if (outliers > max_clipped_fraction * total) continue;
     double sum = 0;
     for (size_t g = 0; g < levels; ++g) {
       const size_t start = g * i / levels, end = (g + 1) * i / levels;
@@ -186,11 +187,16 @@ Range percentile_range(const TensorStats& stats, double percentile, bool symmetr
           static_cast<float>(histogram_quantile(stats.histogram(), bounds, q))};
 }
 
+// Without a bound, a tensor whose values sit away from zero (a LayerNorm variance in
+// [0.66, 3.04]) has a degenerate optimum: a threshold below all its values folds every
+// value into one bin, where P and Q agree and KL is 0.
+constexpr double kKlMaxClippedFraction = 1e-3;
+
 Range kl_range(const TensorStats& stats, Scheme scheme) {
   if (stats.range() == 0) return minmax_range(stats);
   const bool one_signed = stats.min() >= 0 || stats.max() <= 0;
   const size_t levels = !is_symmetric(scheme) && one_signed ? 256 : 128;
-  const size_t bins = kl_threshold_bins(stats.abs_histogram(), levels);
+  const size_t bins = kl_threshold_bins(stats.abs_histogram(), levels, kKlMaxClippedFraction);
   const auto t = static_cast<float>(std::min(static_cast<double>(bins) * stats.bin_width(), double{stats.abs_max()}));
   if (is_symmetric(scheme)) return {-t, t};
   return {std::max(stats.min(), -t), std::min(stats.max(), t)};

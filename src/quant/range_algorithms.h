@@ -32,7 +32,8 @@ Range percentile_range(const TensorStats& stats, double percentile, bool symmetr
 // into `levels` groups, each group's count spread evenly over the bins where P is non-zero
 // (so Q is zero exactly where P is, as TensorRT does); the threshold minimizing KL(P||Q)
 // wins. Where P > 0 but Q = 0 (the folded last bin when its whole group was empty) Q uses
-// a floor of 1e-12 instead of an infinite divergence.
+// a floor of 1e-12 instead of an infinite divergence. kl_range only considers thresholds
+// that clip at most 0.1% of the values (see kl_threshold_bins).
 //   Int8Symmetric: 128 levels on |x|, range [-T, T].
 //   Asymmetric schemes: a one-signed tensor (min >= 0, e.g. after ReLU) uses its own side
 //   with 256 levels, range [0, T] (or [-T, 0]); a mixed-sign tensor uses |x| with 128
@@ -41,7 +42,8 @@ Range kl_range(const TensorStats& stats, Scheme scheme);
 // The search itself, on a histogram of |x|: the threshold as a number of bins i (the range
 // is i * bin width). When the last non-empty bin is among the first `levels`, nothing is
 // clipped and the result is the number of bins up to it.
-size_t kl_threshold_bins(const std::vector<int64_t>& abs_histogram, size_t levels);
+// Thresholds clipping more than `max_clipped_fraction` of the count are not considered.
+size_t kl_threshold_bins(const std::vector<int64_t>& abs_histogram, size_t levels, double max_clipped_fraction = 1.0);
 
 // The clipping range minimizing the expected quantize-dequantize squared error, computed
 // from the histogram (each bin's count spread uniformly over its [min, max]-clipped

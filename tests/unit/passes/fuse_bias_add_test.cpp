@@ -47,6 +47,20 @@ TEST(FuseBiasAddPass, ConvPerChannelConstants) {
   }
 }
 
+TEST(FuseBiasAddPass, ConvOnlyLeavesMatMulStandard) {
+  ir::GraphBuilder b;
+  auto* x = b.input("x", DataType::Float32, {1, 3, 6, 6});
+  auto* y = b.node("Conv", {x, b.weight("w", {4, 3, 3, 3})}, {pads1()});
+  auto* c = b.node("Add", {y, b.weight("c", {1, 4, 1, 1})});
+  auto* flat = b.node("Reshape", {c, b.constant("s", Tensor::from_vector<int64_t>({2}, {1, 144}))});
+  b.output(b.node("Add", {b.node("MatMul", {flat, b.weight("w2", {144, 6})}), b.weight("bias", {6})}));
+  PassResult r = apply_and_compare(b.build(), passes::fuse_conv_bias_add);
+  EXPECT_EQ(r.rewrites, 1u);
+  EXPECT_EQ(count_ops(r.model, "Add"), 1u);
+  EXPECT_EQ(count_ops(r.model, "MatMul"), 1u);
+  EXPECT_EQ(r.model.opset_version("com.qtune"), -1);
+}
+
 TEST(FuseBiasAddPass, ConvTransposeAddsToItsBias) {
   ir::GraphBuilder b;
   auto* x = b.input("x", DataType::Float32, {1, 4, 5, 5});

@@ -156,6 +156,16 @@ TEST(RangeAlgorithms, KlOnANonNegativeTensorUsesItsSideForUint8) {
   EXPECT_LT(r.hi, 0.5f * s.max());
 }
 
+// Values far from zero (a LayerNorm variance): a threshold below them all would fold every
+// value into one bin where P and Q agree (KL 0). At most 0.1% may be clipped.
+TEST(RangeAlgorithms, KlDoesNotFoldAnOffsetTensorIntoOneBin) {
+  const TensorStats s = stats_of(testing::uniform(100000, 12, 0.66f, 3.04f));
+  const Range r = kl_range(s, Scheme::UInt8Asymmetric);
+  EXPECT_GE(r.hi, 0.999f * 3.04f - 0.001f * 0.66f - 0.01f);
+  EXPECT_LE(r.hi, s.max());
+  EXPECT_LT(kl_threshold_bins(s.abs_histogram(), 256) * s.bin_width(), 1.0);  // unbounded: the degenerate optimum
+}
+
 TEST(RangeAlgorithms, KlOnAConstantTensorKeepsTheConstant) {
   // Every threshold below the constant leaves Q empty; the one at it is lossless.
   const TensorStats s = stats_of(std::vector<float>(1000, 3.0f));

@@ -1,0 +1,26 @@
+#include "quant/plan.h"
+
+#include "qtune/error.h"
+
+namespace qtune::quant {
+
+const char* precision_name(Precision p) { return p == Precision::INT8 ? "int8" : "fp32"; }
+
+Precision parse_precision(const std::string& name) {
+  if (name == "int8") return Precision::INT8;
+  if (name == "fp32") return Precision::FP32;
+  throw Error("precision '" + name + "': expected int8 or fp32");
+}
+
+bool cpu_has_vnni() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
+}
+
+QuantPlan default_plan() {
+  QuantPlan plan;
+  plan.reduce_range = !cpu_has_vnni();
+  return plan;
+}
+
+}  // namespace qtune::quant
