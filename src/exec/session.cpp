@@ -104,8 +104,15 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
   }
   if (options.optimize) {
     try {
-      passes::fold_constants(g);
+      const bool lower = options.lower_int8 && passes::has_qdq(g);
+      passes::FoldOptions fold;
+      fold.keep_dequantized_weights = lower;
+      passes::fold_constants(g, fold);
       optimize_stats_ = passes::optimize_graph(g);
+      if (lower) {
+        lower_stats_ = passes::lower_qdq(g);
+        passes::fold_constants(g);  // the weights of units that stayed float
+      }
       // oneDNN convolutions run on NHWC activations without reorders; the reference
       // kernels gain nothing from it.
       if (options.backend == Backend::Dnnl) channels_last_nodes_ = passes::convert_to_channels_last(g);

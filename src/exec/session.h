@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/lower_qdq.h"
 #include "passes/optimize.h"
 #include "qtune/tensor.h"
 
@@ -27,6 +28,9 @@ struct SessionOptions {
   int threads = 0;        // 0 = all cores
   bool optimize = true;   // constant folding, dead-node elimination, fusions
   bool profile = false;   // time every node (RunStats::node_ms)
+  // QDQ models: run quantized units on INT8 kernels (passes::lower_qdq). Off, the QDQ
+  // graph runs as written: float ops on dequantized values (fake quantization).
+  bool lower_int8 = true;
   // Fixes these inputs' shapes before optimizing: more fusions apply when shapes are known
   // (residual adds need both operands' shapes). Runs with other shapes are then refused.
   std::map<std::string, std::vector<int64_t>> input_shapes;
@@ -67,6 +71,8 @@ class Session {
   // What the graph optimizations did (zeros with SessionOptions::optimize off).
   const passes::OptimizeStats& optimize_stats() const { return optimize_stats_; }
   size_t channels_last_nodes() const { return channels_last_nodes_; }
+  // What the INT8 lowering did (empty for float models or with lower_int8 off).
+  const passes::LowerQdqStats& lower_stats() const { return lower_stats_; }
   // How each node runs: "dnnl", "ref", ... (for --verbose and tests).
   std::vector<std::pair<std::string, std::string>> kernel_report() const;
   // The nodes in the order they run (the order of kernel_report() and RunStats::node_ms).
@@ -80,6 +86,7 @@ class Session {
   bool profile_ = false;
   passes::OptimizeStats optimize_stats_;
   size_t channels_last_nodes_ = 0;
+  passes::LowerQdqStats lower_stats_;
 };
 
 }  // namespace qtune::exec

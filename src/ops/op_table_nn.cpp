@@ -26,6 +26,8 @@ const OpSpec& max_pool_op();
 const OpSpec& nhwc_conv_op();
 const OpSpec& nhwc_pool_op();
 const OpSpec& non_max_suppression_op();
+const OpSpec& q_conv_op();
+const OpSpec& q_mat_mul_op();
 const OpSpec& quantize_linear_op();
 const OpSpec& reduce_max_op();
 const OpSpec& reduce_mean_op();
@@ -59,6 +61,8 @@ std::vector<const OpSpec*> nn_ops() {
       &nhwc_conv_op(),
       &nhwc_pool_op(),
       &non_max_suppression_op(),
+      &q_conv_op(),
+      &q_mat_mul_op(),
       &quantize_linear_op(),
       &reduce_max_op(),
       &reduce_mean_op(),

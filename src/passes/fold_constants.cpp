@@ -4,7 +4,17 @@
 
 namespace qtune::passes {
 
-FoldStats fold_constants(ir::Graph& graph) {
+namespace {
+
+bool is_dequantized_constant(const ir::Node* node) {
+  if (node->op_type() != "DequantizeLinear" || !node->domain().empty()) return false;
+  const ir::Value* data = node->input(0);
+  return data && data->is_constant() && data->initializer().dtype() != DataType::Float32;
+}
+
+}  // namespace
+
+FoldStats fold_constants(ir::Graph& graph, const FoldOptions& fold_options) {
   ShapeInferenceOptions options;
   options.max_fold_elements = int64_t{1} << 24;  // fold weight transforms too (64 MB of float)
   ShapeInferenceResult inferred = infer_shapes(graph, options);
@@ -14,6 +24,7 @@ FoldStats fold_constants(ir::Graph& graph) {
     for (const ir::Value* out : node->outputs())
       if (out && !inferred.values.count(out)) all_known = false;
     if (!all_known) continue;
+    if (fold_options.keep_dequantized_weights && is_dequantized_constant(node)) continue;
     bool inputs_constant = true;
     for (const ir::Value* in : node->inputs())
       if (in && !inferred.values.count(in)) inputs_constant = false;

@@ -1,0 +1,35 @@
+// Lowers a QDQ graph (QuantizeLinear/DequantizeLinear around float ops, as qtune's
+// quantizer and ONNX Runtime write it) to INT8 kernels:
+//   DQ(x) -> Conv/FusedConv(DQ(W int8), bias, DQ(sum)) [-> Q]    -> com.qtune QConv
+//   DQ(A) -> MatMul/FusedMatMul/Gemm/FusedGemm(DQ(B int8)) [-> Q] -> com.qtune QMatMul
+//   DQ(x) -> MaxPool/Reshape/Transpose/... -> Q (same parameters) -> the op on the INT8 data
+// so INT8 tensors flow from one quantized op to the next without a float round trip.
+// Run it after constant folding that kept the weights' DequantizeLinear nodes (so weights
+// stay int8) and after the float fusions (so a unit's bias, residual sum and activation
+// already sit in one Fused* node). A quantized node the pass cannot lower keeps running on
+// its dequantized inputs; the stats say which and why.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace qtune::passes {
+
+struct LowerQdqStats {
+  size_t convs = 0;          // QConv nodes created
+  size_t mat_muls = 0;       // QMatMul nodes created
+  size_t pass_through = 0;   // data-movement/pool nodes now running on INT8 data
+  // Float compute nodes next to DequantizeLinear that stayed float: (node name, why).
+  std::vector<std::pair<std::string, std::string>> declined;
+};
+
+LowerQdqStats lower_qdq(ir::Graph& graph);
+
+// True when the graph has QuantizeLinear or DequantizeLinear nodes.
+bool has_qdq(const ir::Graph& graph);
+
+}  // namespace qtune::passes
