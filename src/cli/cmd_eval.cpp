@@ -14,6 +14,7 @@ void add_eval_command(CLI::App& app) {
     std::string model, config, backend = "dnnl", json;
     int threads = 0;
     bool quiet = false;
+    bool fake_quant = false;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("eval", "Compute the configured accuracy metric of a model on the configured dataset");
@@ -24,11 +25,14 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads (default: all cores)");
   cmd->add_option("--json", o->json, "Also write the result as JSON to this file");
   cmd->add_flag("--quiet", o->quiet, "No progress output");
+  cmd->add_flag("--fake-quant", o->fake_quant,
+                "QDQ models: run the QDQ graph as written (float ops on dequantized values) instead of INT8 kernels");
   cmd->callback([o] {
     if (o->threads < 0) throw Error("--threads must be >= 0");
     exec::SessionOptions so;
     so.backend = exec::parse_backend(o->backend);
     so.threads = o->threads;
+    so.lower_int8 = !o->fake_quant;
     eval::EvalConfig config = eval::load_eval_config(o->config);
     eval::EvalResult r = eval::evaluate(o->model, config, so, o->quiet);
     std::printf("%s\n", r.summary.c_str());

@@ -13,5 +13,6 @@ void add_render_text_command(CLI::App& app);
 void add_benchmark_command(CLI::App& app);
 void add_bench_worker_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_quantize_command(CLI::App& app);
 
 }  // namespace qtune::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   qtune::cli::add_benchmark_command(app);
   qtune::cli::add_bench_worker_command(app);
   qtune::cli::add_eval_command(app);
+  qtune::cli::add_quantize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,141 @@
+// qtune quantize MODEL -o OUT.onnx --calib DATA [--calib-size N] [--algo A] [--per-channel|--per-tensor]
+//   [--exclude-op T ...] [--exclude-node REGEX ...] [--stats FILE] [--verbose]
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include <yaml-cpp/yaml.h>
+
+#include "cli/commands.h"
+#include "config/yaml_check.h"
+#include "quant/dataset_samples.h"
+#include "quant/quantize_model.h"
+#include "quant/sample_source.h"
+#include "qtune/error.h"
+
+namespace qtune::cli {
+namespace {
+
+bool is_yaml(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+// The calibration dataloader of a config file (see docs/config.md).
+quant::SampleSourceFactory yaml_samples(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw Error(path + ": not valid YAML: " + e.what());
+  }
+  std::string key = "quantization.calibration.dataloader";
+  YAML::Node node = root["quantization"]["calibration"]["dataloader"];
+  if (!node) {
+    key = "evaluation.accuracy.dataloader";
+    node = root["evaluation"]["accuracy"]["dataloader"];
+  }
+  if (!node) throw Error(path + ": quantization.calibration.dataloader: missing required key");
+  std::vector<std::string> inputs;
+  if (root["model"] && root["model"]["inputs"]) inputs = config::get_strings(root["model"], "inputs", "model");
+  const std::string base = std::filesystem::path(path).parent_path().string();
+  return [=](const ir::Model& prepared) -> std::unique_ptr<quant::SampleSource> {
+    try {
+      return std::make_unique<quant::DataLoaderSamples>(node, key, base, prepared, inputs);
+    } catch (const Error& e) {
+      throw Error(path + ": " + e.what());
+    }
+  };
+}
+
+}  // namespace
+
+void add_quantize_command(CLI::App& app) {
+  struct Options {
+    std::string model, output, calib, stats, algo = "minmax", activation = "uint8_asym", weight = "int8_sym";
+    double percentile = 99.99;
+    int64_t calib_size = 0;
+    bool per_channel = false, per_tensor = false, bias_fp32 = false, no_input_quant = false;
+    std::string reduce_range = "auto";
+    std::vector<std::string> exclude_ops, exclude_nodes;
+    int threads = 0, sensitivity = 0;
+    bool verbose = false, quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("quantize", "Calibrate and quantize a model to INT8, writing a QDQ ONNX model");
+  cmd->add_option("model", o->model, "FP32 ONNX model")->required();
+  cmd->add_option("-o,--output", o->output, "Where to write the QDQ model")->required();
+  cmd->add_option("--calib", o->calib,
+                  "Calibration data: a folder of .npy samples (DATA/<input>/*.npy for several inputs), or a "
+                  "YAML config whose quantization.calibration.dataloader (else evaluation.accuracy.dataloader) "
+                  "yields the samples");
+  cmd->add_option("--calib-size", o->calib_size, "Use at most N calibration samples (default: all)");
+  cmd->add_option("--stats", o->stats, "Calibration statistics file: reused when it exists, else written");
+  cmd->add_option("--algo", o->algo, "Activation range: minmax (default), percentile, kl, mse");
+  cmd->add_option("--percentile", o->percentile, "Percentile for --algo percentile (default 99.99)");
+  cmd->add_option("--activation-scheme", o->activation, "uint8_asym (default), int8_sym or int8_asym");
+  cmd->add_option("--weight-scheme", o->weight, "int8_sym (default), int8_asym or uint8_asym");
+  cmd->add_flag("--per-channel", o->per_channel, "Weights per output channel (the default)");
+  cmd->add_flag("--per-tensor", o->per_tensor, "Weights with one scale per tensor");
+  cmd->add_flag("--bias-fp32", o->bias_fp32, "Keep biases in FP32 (default: int32 at s_input * s_weight)");
+  cmd->add_flag("--no-input-quant", o->no_input_quant, "Leave model inputs unquantized (nodes reading them stay FP32)");
+  cmd->add_option("--reduce-range", o->reduce_range, "7-bit weights: auto (on CPUs without VNNI), on, off");
+  cmd->add_option("--exclude-op", o->exclude_ops, "Keep every node of this op type in FP32 (repeatable)");
+  cmd->add_option("--exclude-node", o->exclude_nodes, "Keep nodes whose name matches this regex in FP32 (repeatable)");
+  cmd->add_option("--threads", o->threads, "Threads for calibration (default: all cores)");
+  cmd->add_option("--sensitivity", o->sensitivity,
+                  "Measure each INT8 node's output error alone on N calibration samples; list the worst");
+  cmd->add_flag("-v,--verbose", o->verbose, "List every quantizable node: INT8, or FP32 and why");
+  cmd->add_flag("-q,--quiet", o->quiet, "No progress display");
+  cmd->callback([o] {
+    if (o->per_channel && o->per_tensor) throw Error("--per-channel and --per-tensor exclude each other");
+    if (o->calib_size < 0) throw Error("--calib-size must be >= 0");
+    if (o->calib.empty() && o->stats.empty()) throw Error("give --calib DATA (or --stats FILE of an earlier run)");
+    quant::QuantizeJob job;
+    job.model_path = o->model;
+    job.output_path = o->output;
+    job.sampling_size = o->calib_size;
+    job.stats_path = o->stats;
+    job.threads = o->threads;
+    job.quiet = o->quiet;
+    job.sensitivity_samples = o->sensitivity;
+    job.plan = quant::default_plan();
+    job.plan.activation.algorithm = quant::parse_range_method(o->algo);
+    job.plan.activation.percentile = o->percentile;
+    job.plan.activation.scheme = quant::parse_scheme(o->activation);
+    job.plan.weight.scheme = quant::parse_scheme(o->weight);
+    job.plan.weight.per_channel = !o->per_tensor;
+    job.plan.quantize_bias = !o->bias_fp32;
+    job.plan.quantize_inputs = !o->no_input_quant;
+    if (o->reduce_range == "on")
+      job.plan.reduce_range = true;
+    else if (o->reduce_range == "off")
+      job.plan.reduce_range = false;
+    else if (o->reduce_range != "auto")
+      throw Error("--reduce-range '" + o->reduce_range + "': expected auto, on or off");
+    job.plan.exclude_op_types = o->exclude_ops;
+    job.plan.exclude_node_regex = o->exclude_nodes;
+    if (is_yaml(o->calib)) {
+      job.samples = yaml_samples(o->calib);
+    } else if (!o->calib.empty()) {
+      const std::string root = o->calib;
+      job.samples = [root](const ir::Model& prepared) -> std::unique_ptr<quant::SampleSource> {
+        return std::make_unique<quant::NpyFolderSamples>(root, prepared);
+      };
+    }
+    const quant::QuantizeJobResult r = quant::run_quantize_job(job);
+    if (r.statistics_reused)
+      std::printf("calibration: statistics reused from %s (%lld samples)\n", o->stats.c_str(),
+                  static_cast<long long>(r.calibration_samples));
+    else
+      std::printf("calibration: %lld samples in %.1f s\n", static_cast<long long>(r.calibration_samples),
+                  r.calibration_seconds);
+    std::fputs(quant::format_decisions(r.result, o->verbose).c_str(), stdout);
+    if (!r.sensitivity.empty()) std::fputs(quant::format_sensitivity(r.sensitivity, 15).c_str(), stdout);
+    std::printf("wrote %s\n", o->output.c_str());
+  });
+}
+
+}  // namespace qtune::cli
