@@ -23,27 +23,37 @@ struct BroadcastPlan {
 };
 BroadcastPlan plan_broadcast(std::span<const std::vector<int64_t>> input_dims, const std::vector<int64_t>& out_dims);
 
-// out[i] = f(a[...], b[...]) with broadcasting; parallel over outer rows.
-template <class A, class B, class R, class F>
-void broadcast_binary(const BroadcastPlan& plan, const A* a, const B* b, R* out, F f, int threads) {
+// Calls row(out_offset, a_offset, b_offset, inner, a_stride, b_stride) for every
+// contiguous run of `inner` output elements (strides are 0 or 1 along the run); parallel
+// over runs.
+template <class Row>
+void for_each_broadcast_row(const BroadcastPlan& plan, Row row, int threads) {
   if (plan.numel == 0) return;
   const size_t rank = plan.dims.size();
   const int64_t inner = rank ? plan.dims.back() : 1;
   const int64_t sa = rank ? plan.strides[0].back() : 0, sb = rank ? plan.strides[1].back() : 0;
   const int64_t rows = plan.numel / inner;
 #pragma omp parallel for num_threads(threads) schedule(static) if (rows > 1 && plan.numel > 32768)
-  for (int64_t row = 0; row < rows; ++row) {
+  for (int64_t r = 0; r < rows; ++r) {
     // Decompose the row index into outer coordinates to find each input's offset.
-    int64_t oa = 0, ob = 0, rem = row;
+    int64_t oa = 0, ob = 0, rem = r;
     for (size_t d = rank - 1; d-- > 0;) {
       int64_t c = rem % plan.dims[d];
       rem /= plan.dims[d];
       oa += c * plan.strides[0][d];
       ob += c * plan.strides[1][d];
     }
+    row(r * inner, oa, ob, inner, sa, sb);
+  }
+}
+
+// out[i] = f(a[...], b[...]) with broadcasting; parallel over outer rows.
+template <class A, class B, class R, class F>
+void broadcast_binary(const BroadcastPlan& plan, const A* a, const B* b, R* out, F f, int threads) {
+  auto row = [&](int64_t out_offset, int64_t oa, int64_t ob, int64_t inner, int64_t sa, int64_t sb) {
     const A* pa = a + oa;
     const B* pb = b + ob;
-    R* po = out + row * inner;
+    R* po = out + out_offset;
     if (sa == 1 && sb == 1) {
       for (int64_t i = 0; i < inner; ++i) po[i] = f(pa[i], pb[i]);
     } else if (sa == 1) {
@@ -56,7 +66,8 @@ void broadcast_binary(const BroadcastPlan& plan, const A* a, const B* b, R* out,
       const R v = f(*pa, *pb);
       for (int64_t i = 0; i < inner; ++i) po[i] = v;
     }
-  }
+  };
+  for_each_broadcast_row(plan, row, threads);
 }
 
 // Type and shape rule of a binary op whose inputs share one type: broadcast shapes;

@@ -26,7 +26,11 @@ const OpSpec& max_pool_op();
 const OpSpec& nhwc_conv_op();
 const OpSpec& nhwc_pool_op();
 const OpSpec& non_max_suppression_op();
+const OpSpec& q_binary_op();
+const OpSpec& q_concat_op();
 const OpSpec& q_conv_op();
+const OpSpec& q_conv_transpose_op();
+const OpSpec& q_global_average_pool_op();
 const OpSpec& q_mat_mul_op();
 const OpSpec& quantize_linear_op();
 const OpSpec& reduce_max_op();
@@ -61,7 +65,11 @@ std::vector<const OpSpec*> nn_ops() {
       &nhwc_conv_op(),
       &nhwc_pool_op(),
       &non_max_suppression_op(),
+      &q_binary_op(),
+      &q_concat_op(),
       &q_conv_op(),
+      &q_conv_transpose_op(),
+      &q_global_average_pool_op(),
       &q_mat_mul_op(),
       &quantize_linear_op(),
       &reduce_max_op(),

@@ -17,9 +17,14 @@ const std::vector<int64_t> kToNchw = {0, 3, 1, 2};
 // scalar parameters), so any layout works when all tensor operands share it.
 const std::set<std::string> kElementwise = {"Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish",
                                             "Tanh", "Erf", "Exp", "Neg", "Abs", "Sqrt", "Identity", "Add",
-                                            "Sub", "Mul", "Div", "Max", "Min", "PRelu", "Gelu"};
-// Inputs of these ops that are parameters, not tensors to lay out (Clip's min and max).
-bool is_parameter_input(const ir::Node* n, int index) { return n->op_type() == "Clip" && index > 0; }
+                                            "Sub", "Mul", "Div", "Max", "Min", "PRelu", "Gelu",
+                                            "QuantizeLinear", "DequantizeLinear"};
+bool is_quantize_op(const ir::Node* n) { return n->op_type() == "QuantizeLinear" || n->op_type() == "DequantizeLinear"; }
+// Inputs of these ops that are parameters, not tensors to lay out (Clip's min and max,
+// a quantization scale and zero point).
+bool is_parameter_input(const ir::Node* n, int index) {
+  return (n->op_type() == "Clip" || is_quantize_op(n)) && index > 0;
+}
 
 // The 4-D NCHW view of a constant that broadcasts against NCHW tensors: rank <= 4,
 // leading 1s added. nullopt for shapes that cannot be permuted that way.
@@ -59,8 +64,8 @@ class ChannelsLast {
 
   size_t run() {
     for (ir::Node* n : g_.topological_order()) {
-      if (convert_conv(n) || convert_elementwise(n) || convert_global_pool(n) || convert_pool(n) ||
-          convert_concat(n) || convert_resize(n))
+      if (convert_conv(n) || convert_q_conv(n) || convert_elementwise(n) || convert_global_pool(n) ||
+          convert_q_global_average_pool(n) || convert_pool(n) || convert_concat(n) || convert_resize(n))
         ++converted_;
     }
     if (!converted_) return 0;
@@ -116,8 +121,27 @@ class ChannelsLast {
     return true;
   }
 
+  // QConv (X, W, W_scale, B, Sum) and QConvTranspose (X, W, W_scale, B) read and write
+  // NHWC with channels_last = 1.
+  bool convert_q_conv(ir::Node* n) {
+    const bool conv = is_qtune_op(n, "QConv"), transposed = is_qtune_op(n, "QConvTranspose");
+    if (!(conv || transposed) || n->attr_int("channels_last", 0) != 0 || n->num_outputs() != 1) return false;
+    const Tensor* w = constant_of(n->input(1));
+    if (!w || w->rank() != 4) return false;
+    std::vector<ir::Value*> inputs = n->inputs();
+    inputs[0] = to_nhwc(inputs[0]);
+    if (conv && inputs.size() > 4 && inputs[4]) inputs[4] = to_nhwc(inputs[4]);
+    std::vector<ir::Attribute> attrs = n->attributes();
+    attrs.push_back(ir::Attribute::make_int("channels_last", 1));
+    replace(n, n->op_type(), "com.qtune", inputs, std::move(attrs));
+    return true;
+  }
+
   bool convert_elementwise(ir::Node* n) {
-    if (!(n->domain().empty() && kElementwise.count(n->op_type())) || n->num_outputs() != 1) return false;
+    const bool elementwise = (n->domain().empty() && kElementwise.count(n->op_type())) || is_qtune_op(n, "QBinary");
+    if (!elementwise || n->num_outputs() != 1) return false;
+    // Per-axis quantization depends on which axis holds the channels.
+    if (is_quantize_op(n) && (!constant_of(n->input(1)) || constant_of(n->input(1))->numel() != 1)) return false;
     bool any_nhwc = false;
     for (int i = 0; i < n->num_inputs(); ++i) {
       ir::Value* v = n->input(i);
@@ -137,7 +161,7 @@ class ChannelsLast {
       const bool keep = !v || is_parameter_input(n, i) || (c && c->numel() == 1 && !available(v));
       inputs.push_back(keep ? v : to_nhwc(v));
     }
-    replace(n, n->op_type(), "", inputs, n->attributes());
+    replace(n, n->op_type(), n->domain(), inputs, n->attributes());
     return true;
   }
 
@@ -160,15 +184,28 @@ class ChannelsLast {
     return true;
   }
 
+  // QGlobalAveragePool reads NHWC with channels_last = 1 (its output is [N, 1, 1, C]).
+  bool convert_q_global_average_pool(ir::Node* n) {
+    if (!is_qtune_op(n, "QGlobalAveragePool") || n->attr_int("channels_last", 0) != 0) return false;
+    if (!available(n->input(0))) return false;
+    std::vector<ir::Attribute> attrs = n->attributes();
+    attrs.push_back(ir::Attribute::make_int("channels_last", 1));
+    replace(n, "QGlobalAveragePool", "com.qtune", {to_nhwc(n->input(0))}, std::move(attrs));
+    return true;
+  }
+
   bool convert_concat(ir::Node* n) {
-    if (!is_onnx_op(n, "Concat") || n->num_outputs() != 1) return false;
+    const bool quantized = is_qtune_op(n, "QConcat");
+    if (!(is_onnx_op(n, "Concat") || quantized) || n->num_outputs() != 1) return false;
     const int64_t axis = n->attr_int("axis", 0);
     if (axis != 1 && axis != -3) return false;
     for (ir::Value* v : n->inputs())
       if (!available(v)) return false;
     std::vector<ir::Value*> inputs;
     for (ir::Value* v : n->inputs()) inputs.push_back(to_nhwc(v));
-    replace(n, "Concat", "", inputs, {ir::Attribute::make_int("axis", 3)});
+    std::vector<ir::Attribute> attrs = n->attributes();
+    attrs.push_back(ir::Attribute::make_int("axis", 3));
+    replace(n, n->op_type(), n->domain(), inputs, std::move(attrs));
     return true;
   }
 

@@ -20,7 +20,7 @@ constexpr int kConvSumInput = 3;
 // Ops whose output elements are input elements: they run on INT8 data unchanged when the
 // same scale and zero point quantize their input and output.
 const std::set<std::string> kPassThrough = {"MaxPool", "Reshape", "Transpose", "Flatten", "Squeeze",
-                                            "Unsqueeze", "Slice", "Identity", "GlobalMaxPool"};
+                                            "Unsqueeze", "Slice", "Identity", "GlobalMaxPool", "Resize"};
 
 // Per-tensor parameters of a QuantizeLinear/DequantizeLinear with constant scale and zero point.
 std::optional<ActivationQuant> per_tensor_params(const ir::Node* n) {
@@ -185,9 +185,17 @@ class Lowering {
     for (ir::Node* n : g_.topological_order()) {
       if (is_onnx_op(n, "Conv") || is_qtune_op(n, "FusedConv"))
         lower_conv(n);
+      else if (is_onnx_op(n, "ConvTranspose") || is_qtune_op(n, "FusedConvTranspose"))
+        lower_conv_transpose(n);
       else if (is_onnx_op(n, "MatMul") || is_qtune_op(n, "FusedMatMul") || is_onnx_op(n, "Gemm") ||
                is_qtune_op(n, "FusedGemm"))
         lower_mat_mul(n);
+      else if ((is_onnx_op(n, "Add") || is_onnx_op(n, "Mul")) && n->num_inputs() == 2)
+        lower_binary(n);
+      else if (is_onnx_op(n, "Concat"))
+        lower_concat(n);
+      else if (is_onnx_op(n, "GlobalAveragePool"))
+        lower_global_average_pool(n);
       else if (n->domain().empty() && kPassThrough.count(n->op_type()))
         lower_pass_through(n);
     }
@@ -232,6 +240,34 @@ class Lowering {
     ++stats_.convs;
   }
 
+  void lower_conv_transpose(ir::Node* n) {
+    std::optional<Dequantized> x = activation_dq(n->input(0));
+    if (!x) {
+      if (onnx_producer(n->input(1), "DequantizeLinear")) decline(n, "its input is not quantized per tensor");
+      return;
+    }
+    std::string why;
+    // Per-channel scales along the output channels, axis 1 of [C, M/group, k...]: with one group.
+    std::optional<Weights> w = weight_dq(n->input(1), 1, &why);
+    if (!w) return decline(n, why);
+    const Tensor& w_scale = w->scale->initializer();
+    const int64_t group = n->attr_int("group", 1);
+    if (w_scale.numel() != 1 && group != 1) return decline(n, "per-channel weights with groups");
+    const int64_t channels = w->data->initializer().dim(1) * group;
+    ir::Value* bias = nullptr;
+    if (n->input(2)) {
+      bias = lowered_bias(g_, n->input(2), x->params.scale, w_scale, channels, 1.0f, &why);
+      if (!bias) return decline(n, why);
+    }
+    std::optional<Requantized> out = output_quantizer(n);
+    std::vector<ir::Attribute> attrs = n->attributes();
+    for (ir::Attribute& a : quant_attributes(x->params, out)) attrs.push_back(std::move(a));
+    std::vector<ir::Value*> inputs = {x->data, w->data, w->scale};
+    if (bias) inputs.push_back(bias);
+    replace_unit(g_, n, out, {"QConvTranspose", std::string(ops::kQtuneDomain), inputs, std::move(attrs), n->name()});
+    ++stats_.convs;
+  }
+
   void lower_mat_mul(ir::Node* n) {
     const bool gemm = n->op_type() == "Gemm" || n->op_type() == "FusedGemm";
     std::optional<Dequantized> a = activation_dq(n->input(0));
@@ -273,8 +309,66 @@ class Lowering {
     ++stats_.mat_muls;
   }
 
+  std::optional<Requantized> output_quantizer(const ir::Node* n) const {
+    const ir::Value* y = n->output(0);
+    return !y || is_pinned(g_, y) ? std::nullopt : sole_quantize(g_, y);
+  }
+
+  // DQ(a) (+|*) DQ(b) [-> Q]: one pass over the INT8 data. Either operand may stay float.
+  void lower_binary(ir::Node* n) {
+    std::optional<Dequantized> a = activation_dq(n->input(0)), b = activation_dq(n->input(1));
+    if (!a && !b) return;
+    if ((!a && !is_float32(n->input(0))) || (!b && !is_float32(n->input(1)))) return;
+    std::optional<Requantized> out = output_quantizer(n);
+    std::vector<ir::Attribute> attrs = {ir::Attribute::make_string("operation", n->op_type())};
+    for (ir::Attribute& at : ops::activation_quant_attributes("a", a ? a->params : ActivationQuant{})) attrs.push_back(std::move(at));
+    for (ir::Attribute& at : ops::activation_quant_attributes("b", b ? b->params : ActivationQuant{})) attrs.push_back(std::move(at));
+    if (out)
+      for (ir::Attribute& at : ops::activation_quant_attributes("y", out->params)) attrs.push_back(std::move(at));
+    replace_unit(g_, n, out,
+                 {"QBinary", std::string(ops::kQtuneDomain), {a ? a->data : n->input(0), b ? b->data : n->input(1)},
+                  std::move(attrs), n->name()});
+    ++stats_.elementwise;
+  }
+
+  // Concat of dequantized inputs [-> Q]: copied or requantized into place.
+  void lower_concat(ir::Node* n) {
+    std::vector<ir::Value*> inputs;
+    std::vector<int64_t> types, zero_points;
+    std::vector<float> scales;
+    for (ir::Value* v : n->inputs()) {
+      std::optional<Dequantized> d = activation_dq(v);
+      if (!d) return;
+      inputs.push_back(d->data);
+      types.push_back(static_cast<int64_t>(d->params.type));
+      scales.push_back(d->params.scale);
+      zero_points.push_back(d->params.zero_point);
+    }
+    std::optional<Requantized> out = output_quantizer(n);
+    std::vector<ir::Attribute> attrs = {ir::Attribute::make_int("axis", n->attr_int("axis", 0)),
+                                        ir::Attribute::make_ints("input_types", types),
+                                        ir::Attribute::make_floats("input_scales", scales),
+                                        ir::Attribute::make_ints("input_zero_points", zero_points)};
+    if (out)
+      for (ir::Attribute& at : ops::activation_quant_attributes("y", out->params)) attrs.push_back(std::move(at));
+    replace_unit(g_, n, out, {"QConcat", std::string(ops::kQtuneDomain), inputs, std::move(attrs), n->name()});
+    ++stats_.elementwise;
+  }
+
+  // DQ(x) -> GlobalAveragePool [-> Q]: integer sums, one rounding.
+  void lower_global_average_pool(ir::Node* n) {
+    std::optional<Dequantized> x = activation_dq(n->input(0));
+    if (!x || !n->input(0)->shape.has_rank() || n->input(0)->shape.rank() != 4) return;
+    std::optional<Requantized> out = output_quantizer(n);
+    replace_unit(g_, n, out,
+                 {"QGlobalAveragePool", std::string(ops::kQtuneDomain), {x->data}, quant_attributes(x->params, out),
+                  n->name()});
+    ++stats_.elementwise;
+  }
+
   void lower_pass_through(ir::Node* n) {
     if (n->num_outputs() != 1 || !n->output(0)) return;
+    if (n->op_type() == "Resize" && n->attr_string("mode", "nearest") != "nearest") return;
     std::optional<Dequantized> x = activation_dq(n->input(0));
     if (!x) return;
     std::optional<Requantized> out = is_pinned(g_, n->output(0)) ? std::nullopt : sole_quantize(g_, n->output(0));

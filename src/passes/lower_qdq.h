@@ -2,7 +2,11 @@
 // quantizer and ONNX Runtime write it) to INT8 kernels:
 //   DQ(x) -> Conv/FusedConv(DQ(W int8), bias, DQ(sum)) [-> Q]    -> com.qtune QConv
 //   DQ(A) -> MatMul/FusedMatMul/Gemm/FusedGemm(DQ(B int8)) [-> Q] -> com.qtune QMatMul
-//   DQ(x) -> MaxPool/Reshape/Transpose/... -> Q (same parameters) -> the op on the INT8 data
+//   DQ(a), DQ(b) -> Add/Mul [-> Q]                               -> com.qtune QBinary
+//   DQ(x_i) -> Concat [-> Q]                                      -> com.qtune QConcat
+//   DQ(x) -> GlobalAveragePool [-> Q]                             -> com.qtune QGlobalAveragePool
+//   DQ(x) -> MaxPool/Reshape/Transpose/Resize(nearest)/... -> Q (same parameters)
+//                                                                 -> the op on the INT8 data
 // so INT8 tensors flow from one quantized op to the next without a float round trip.
 // Run it after constant folding that kept the weights' DequantizeLinear nodes (so weights
 // stay int8) and after the float fusions (so a unit's bias, residual sum and activation
@@ -23,6 +27,7 @@ struct LowerQdqStats {
   size_t convs = 0;          // QConv nodes created
   size_t mat_muls = 0;       // QMatMul nodes created
   size_t pass_through = 0;   // data-movement/pool nodes now running on INT8 data
+  size_t elementwise = 0;    // QBinary, QConcat, QGlobalAveragePool nodes created
   // Float compute nodes next to DequantizeLinear that stayed float: (node name, why).
   std::vector<std::pair<std::string, std::string>> declined;
 };

@@ -1,0 +1,226 @@
+// com.qtune QConv on oneDNN's int8 convolution: u8/s8 activations (NHWC, as the jit
+// kernels read them), s8 weights reordered once, requantization by output scales, the
+// residual as a sum post-op read in its own type and zero point, the activation as an
+// eltwise post-op, and the destination zero point. oneDNN 2.x semantics, checked against
+// the reference kernel in tests:
+//   dst = post_ops(oscale[m] * (sum((x - zp_x) * w) + bias_acc[m])) + zp_y
+// with the bias in accumulator units (x_scale * w_scale[m]) and padding read as zp_x (so
+// padded inputs are real zeros, as in ONNX). When the activation commutes with a positive
+// scale (none, Relu, LeakyRelu, Clip with scaled bounds), 1 / y_scale folds into the
+// output scales; otherwise the post-op chain applies it (dnnl_quant_util.h).
+#include <cstring>
+#include <map>
+
+#include "backends/dnnl/dnnl_common.h"
+#include "backends/dnnl/dnnl_kernels.h"
+#include "backends/dnnl/dnnl_quant_util.h"
+#include "ops/nn_window.h"
+#include "ops/q_linear.h"
+
+namespace qtune::backends::dnnl_backend {
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+
+constexpr size_t kWeightScaleInput = 2;
+constexpr size_t kBiasInput = 3;
+constexpr size_t kSumInput = 4;
+
+struct QConvPlan {
+  dnnl::primitive prim;
+  memory weights, bias, src_zp, dst_zp;
+  memory::desc src_user, dst_user, src_nhwc, dst_nhwc;
+  memory src_tmp, dst_tmp;  // NHWC copies when the node's tensors are NCHW
+  dnnl::reorder src_in, dst_out, sum_in;
+  memory::desc sum_user, sum_nhwc;  // the sum's own type, NCHW and NHWC
+  std::vector<int64_t> out_dims;
+};
+
+class DnnlQConvKernel final : public ops::Kernel {
+ public:
+  explicit DnnlQConvKernel(const ir::Node& node)
+      : node_(node),
+        activation_(ops::FusedActivation::of(node)),
+        x_(ops::read_activation_quant(node, "x")),
+        y_(ops::read_activation_quant(node, "y")),
+        sum_(ops::read_activation_quant(node, "sum")),
+        channels_last_(node.attr_int("channels_last", 0) != 0),
+        group_(node.attr_int("group", 1)),
+        fallback_(node) {}
+
+  void run(std::span<const Tensor> in, std::span<Tensor> out, ops::KernelContext& ctx) override {
+    if (in[0].rank() != 4 || !x_.quantized() || !node_.input(1)->has_initializer()) return fallback_.run(in, out, ctx);
+    QConvPlan* plan = plan_for(in);
+    if (!plan) return fallback_.run(in, out, ctx);
+    out[0] = ctx.allocate(0, y_.type, plan->out_dims);
+    dnnl::stream& stream = cpu_stream();
+    memory src(plan->src_user, cpu_engine(), const_cast<void*>(in[0].raw()));
+    memory dst(plan->dst_user, cpu_engine(), out[0].raw());
+    memory conv_src = src, conv_dst = dst;
+    if (plan->src_tmp) {
+      plan->src_in.execute(stream, src, plan->src_tmp);
+      conv_src = plan->src_tmp;
+    }
+    if (plan->dst_tmp) conv_dst = plan->dst_tmp;
+    if (in.size() > kSumInput && in[kSumInput].defined()) {
+      // The sum post-op adds what the destination holds before the primitive runs.
+      if (plan->dst_tmp) {
+        memory sum(plan->sum_user, cpu_engine(), const_cast<void*>(in[kSumInput].raw()));
+        memory into(plan->sum_nhwc, cpu_engine(), plan->dst_tmp.get_data_handle());
+        plan->sum_in.execute(stream, sum, into);
+      } else {
+        std::memcpy(out[0].raw(), in[kSumInput].raw(), in[kSumInput].byte_size());
+      }
+    }
+    std::unordered_map<int, memory> args = {
+        {DNNL_ARG_SRC, conv_src}, {DNNL_ARG_WEIGHTS, plan->weights}, {DNNL_ARG_DST, conv_dst}};
+    if (plan->bias) args[DNNL_ARG_BIAS] = plan->bias;
+    if (plan->src_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
+    if (plan->dst_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
+    plan->prim.execute(stream, args);
+    if (plan->dst_tmp) plan->dst_out.execute(stream, plan->dst_tmp, dst);
+    stream.wait();
+  }
+
+ private:
+  QConvPlan* plan_for(std::span<const Tensor> in) {
+    auto it = plans_.find(in[0].dims());
+    if (it != plans_.end()) return it->second.get();
+    std::unique_ptr<QConvPlan> plan = build_plan(in);
+    QConvPlan* raw = plan.get();
+    plans_.emplace(in[0].dims(), std::move(plan));
+    return raw;
+  }
+
+  // nullptr when oneDNN cannot run this case (the reference kernel runs then).
+  std::unique_ptr<QConvPlan> build_plan(std::span<const Tensor> in) {
+    const Tensor& w = in[1];
+    const Tensor& w_scale = in[kWeightScaleInput];
+    const bool has_sum = in.size() > kSumInput && in[kSumInput].defined();
+    if (w.rank() != 4) return nullptr;
+    // The sum is read in the destination buffer: same element size, or nothing to copy into.
+    if (has_sum && dtype_size(in[kSumInput].dtype()) != dtype_size(y_.type)) return nullptr;
+    auto plan = std::make_unique<QConvPlan>();
+    plan->out_dims = output_dims(node_, in);
+    std::vector<int64_t> x_dims = in[0].dims(), y_dims = plan->out_dims;
+    if (channels_last_) {
+      x_dims = {x_dims[0], x_dims[3], x_dims[1], x_dims[2]};
+      y_dims = {y_dims[0], y_dims[3], y_dims[1], y_dims[2]};
+    }
+    const int64_t out_channels = y_dims[1];
+    const tag user_tag = channels_last_ ? tag::nhwc : tag::nchw;
+    plan->src_user = memory::desc(to_dims(x_dims), dnnl_type(x_.type), user_tag);
+    plan->dst_user = memory::desc(to_dims(y_dims), dnnl_type(y_.type), user_tag);
+    plan->src_nhwc = memory::desc(to_dims(x_dims), dnnl_type(x_.type), tag::nhwc);
+    plan->dst_nhwc = memory::desc(to_dims(y_dims), dnnl_type(y_.type), tag::nhwc);
+
+    // Output scales (per channel), folding 1 / y_scale when the activation allows it.
+    const bool fold = y_.quantized() && commutes_with_scale(activation_);
+    const float y_div = y_.quantized() && fold ? y_.scale : 1.0f;
+    std::vector<float> scales(static_cast<size_t>(out_channels));
+    for (int64_t m = 0; m < out_channels; ++m)
+      scales[static_cast<size_t>(m)] = x_.scale * w_scale.data<float>()[w_scale.numel() == 1 ? 0 : m] / y_div;
+    dnnl::primitive_attr attr;
+    attr.set_output_scales(w_scale.numel() == 1 ? 0 : 2, scales);
+    if (x_.zero_point != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+    if (y_.quantized() && y_.zero_point != 0) attr.set_zero_points(DNNL_ARG_DST, 0, {DNNL_RUNTIME_S32_VAL});
+    dnnl::post_ops post;
+    if (has_sum) {
+      const ops::ActivationQuant s = sum_.quantized() ? sum_ : ops::ActivationQuant{};
+      post.append_sum(s.scale / y_div, s.zero_point, dnnl_type(in[kSumInput].dtype()));
+    }
+    ops::FusedActivation act = activation_;
+    if (fold && act.kind == ops::FusedActivation::Kind::Clip) {
+      act.alpha /= y_div;
+      act.beta /= y_div;
+    }
+    if (!append_quantized_epilogue(post, act, y_.quantized() && !fold ? 1.0f / y_.scale : 1.0f)) return nullptr;
+    attr.set_post_ops(post);
+
+    memory::dims w_dims = {w.dim(0), w.dim(1), w.dim(2), w.dim(3)};
+    tag w_tag = tag::oihw;
+    if (group_ > 1) {
+      w_dims = {group_, w.dim(0) / group_, w.dim(1), w.dim(2), w.dim(3)};
+      w_tag = tag::goihw;
+    }
+    memory::desc w_any(w_dims, memory::data_type::s8, tag::any);
+    const bool has_bias = in.size() > kBiasInput && in[kBiasInput].defined();
+    if (has_bias && in[kBiasInput].numel() != out_channels) return nullptr;
+    memory::desc bias_desc;
+    if (has_bias) bias_desc = memory::desc({out_channels}, has_int_bias(in) ? memory::data_type::s32 : memory::data_type::f32, tag::a);
+
+    std::vector<int64_t> kernel = {w.dim(2), w.dim(3)};
+    ops::WindowAttrs window = ops::read_window_attrs(node_, 2, kernel);
+    memory::dims strides, dilates, pad_l, pad_r;
+    for (int i = 0; i < 2; ++i) {
+      ops::AxisWindow a = ops::window_axis(node_, window, i, x_dims[static_cast<size_t>(2 + i)]);
+      strides.push_back(window.strides[static_cast<size_t>(i)]);
+      dilates.push_back(window.dilations[static_cast<size_t>(i)] - 1);
+      pad_l.push_back(a.pad_begin);
+      pad_r.push_back(a.pad_end);
+    }
+    dnnl::convolution_forward::primitive_desc pd;
+    try {
+      dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                        plan->src_nhwc, w_any, bias_desc, plan->dst_nhwc, strides, dilates, pad_l,
+                                        pad_r);
+      pd = dnnl::convolution_forward::primitive_desc(d, attr, cpu_engine());
+    } catch (const dnnl::error&) {
+      return nullptr;
+    }
+    plan->prim = dnnl::convolution_forward(pd);
+    plan->weights = memory(pd.weights_desc(), cpu_engine());
+    memory plain(memory::desc(w_dims, memory::data_type::s8, w_tag), cpu_engine(), const_cast<void*>(w.raw()));
+    reorder(plain, plan->weights);
+    if (has_bias) plan->bias = accumulator_bias(in, bias_desc, out_channels);
+    if (x_.zero_point != 0) plan->src_zp = zero_point_memory(x_.zero_point);
+    if (y_.quantized() && y_.zero_point != 0) plan->dst_zp = zero_point_memory(y_.zero_point);
+    if (!channels_last_) {
+      plan->src_tmp = memory(plan->src_nhwc, cpu_engine());
+      plan->dst_tmp = memory(plan->dst_nhwc, cpu_engine());
+      plan->src_in = dnnl::reorder(memory(plan->src_user, cpu_engine(), nullptr), plan->src_tmp);
+      plan->dst_out = dnnl::reorder(plan->dst_tmp, memory(plan->dst_user, cpu_engine(), nullptr));
+      if (has_sum) {
+        // Written into the destination buffer as the sum's own type (the post-op reads it so).
+        plan->sum_user = memory::desc(to_dims(y_dims), dnnl_type(in[kSumInput].dtype()), tag::nchw);
+        plan->sum_nhwc = memory::desc(to_dims(y_dims), dnnl_type(in[kSumInput].dtype()), tag::nhwc);
+        plan->sum_in = dnnl::reorder(memory(plan->sum_user, cpu_engine(), nullptr),
+                                     memory(plan->sum_nhwc, cpu_engine(), nullptr));
+      }
+    }
+    return plan;
+  }
+
+  bool has_int_bias(std::span<const Tensor> in) const { return in[kBiasInput].dtype() == DataType::Int32; }
+
+  // The bias in accumulator units (x_scale * w_scale[m]), as oneDNN 2.x adds it before the
+  // output scales: int32 QDQ biases already are; float biases are divided.
+  memory accumulator_bias(std::span<const Tensor> in, const memory::desc& desc, int64_t channels) {
+    memory m(desc, cpu_engine());
+    const Tensor& b = in[kBiasInput];
+    if (has_int_bias(in)) {
+      std::memcpy(m.get_data_handle(), b.raw(), static_cast<size_t>(channels) * sizeof(int32_t));
+      return m;
+    }
+    const Tensor& w_scale = in[kWeightScaleInput];
+    auto* dst = static_cast<float*>(m.get_data_handle());
+    for (int64_t c = 0; c < channels; ++c)
+      dst[c] = b.data<float>()[c] / (x_.scale * w_scale.data<float>()[w_scale.numel() == 1 ? 0 : c]);
+    return m;
+  }
+
+  const ir::Node& node_;
+  ops::FusedActivation activation_;
+  ops::ActivationQuant x_, y_, sum_;
+  bool channels_last_;
+  int64_t group_;
+  RefFallback fallback_;
+  std::map<std::vector<int64_t>, std::unique_ptr<QConvPlan>> plans_;
+};
+
+}  // namespace
+
+std::unique_ptr<ops::Kernel> make_dnnl_q_conv(const ir::Node& node) { return std::make_unique<DnnlQConvKernel>(node); }
+
+}  // namespace qtune::backends::dnnl_backend

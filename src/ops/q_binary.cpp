@@ -1,0 +1,100 @@
+// com.qtune QBinary: an Add or Mul (attribute `operation`) whose inputs and output may be
+// quantized: Y = Q(op(DQ(A), DQ(B))) with numpy broadcasting, in one pass over the data.
+// Each of A, B and Y carries its own per-tensor parameters as a_/b_/y_ attributes
+// (ops/q_linear.h; absent = float32). The QDQ lowering pass creates it from
+// DQ -> Add/Mul -> Q (residual adds, squeeze-excitation scaling): the INT8 data is read
+// once and written once instead of dequantized to float, combined and quantized again.
+#include <algorithm>
+
+#include "ops/elementwise.h"
+#include "ops/q_linear.h"
+#include "ops/q_loops.h"
+
+namespace qtune::ops {
+namespace {
+
+std::vector<TensorInfo> infer_q_binary(const ir::Node& node, std::span<const TensorInfo> inputs) {
+  expect_input_count(node, inputs, 2, 2);
+  const std::string op = node.attr_string("operation", "");
+  if (op != "Add" && op != "Mul") fail(node, "operation '" + op + "': expected Add or Mul");
+  const ActivationQuant a = read_activation_quant(node, "a"), b = read_activation_quant(node, "b");
+  expect_type(node, inputs, 0, {a.type});
+  expect_type(node, inputs, 1, {b.type});
+  const ir::Shape shapes[] = {inputs[0].shape, inputs[1].shape};
+  return single_output(read_activation_quant(node, "y").type, broadcast_shapes(node, shapes));
+}
+
+class QBinaryKernel final : public Kernel {
+ public:
+  explicit QBinaryKernel(const ir::Node& node)
+      : node_(node),
+        mul_(node.attr_string("operation", "") == "Mul"),
+        a_(read_activation_quant(node, "a")),
+        b_(read_activation_quant(node, "b")),
+        y_(read_activation_quant(node, "y")) {}
+
+  void run(std::span<const Tensor> in, std::span<Tensor> out, KernelContext& ctx) override {
+    const std::vector<int64_t> dims[] = {in[0].dims(), in[1].dims()};
+    const std::vector<int64_t> out_dims = broadcast_dims(node_, dims);
+    const BroadcastPlan plan = plan_broadcast(dims, out_dims);
+    out[0] = ctx.allocate(0, y_.type, out_dims);
+    const DataType u8 = DataType::UInt8;
+    if (in[0].dtype() == u8 && in[1].dtype() == u8 && y_.type == u8) return run_u8(plan, in[0], in[1], out[0], ctx.threads);
+    dispatch_activation(node_, in[0].dtype(), [&]<class A>() {
+      dispatch_activation(node_, in[1].dtype(), [&]<class B>() {
+        dispatch_activation(node_, y_.type, [&]<class Y>() {
+          const ValueLoad<A> la{a_.scale, static_cast<float>(a_.zero_point)};
+          const ValueLoad<B> lb{b_.scale, static_cast<float>(b_.zero_point)};
+          const ValueStore<Y> st{y_.scale, static_cast<float>(y_.zero_point)};
+          if (mul_)
+            broadcast_binary(plan, in[0].data<A>(), in[1].data<B>(), out[0].data<Y>(),
+                             [=](A a, B b) { return st(la(a) * lb(b)); }, ctx.threads);
+          else
+            broadcast_binary(plan, in[0].data<A>(), in[1].data<B>(), out[0].data<Y>(),
+                             [=](A a, B b) { return st(la(a) + lb(b)); }, ctx.threads);
+        });
+      });
+    });
+  }
+
+ private:
+  // All uint8 (the default scheme): the vectorized loops of ops/q_loops.h.
+  void run_u8(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
+    const uint8_t* pa = a.data<uint8_t>();
+    const uint8_t* pb = b.data<uint8_t>();
+    uint8_t* py = y.data<uint8_t>();
+    const auto za = static_cast<float>(a_.zero_point), zb = static_cast<float>(b_.zero_point);
+    const auto zy = static_cast<float>(y_.zero_point);
+    if (mul_) {
+      const MulLoop p{za, zb, a_.scale * b_.scale / y_.scale, zy};
+      for_each_broadcast_row(
+          plan, [&](int64_t o, int64_t oa, int64_t ob, int64_t n, int64_t sa, int64_t sb) {
+            mul_u8(pa + oa, sa, pb + ob, sb, py + o, n, p);
+          },
+          threads);
+    } else {
+      const float ka = a_.scale / y_.scale, kb = b_.scale / y_.scale;
+      const AddLoop p{ka, kb, -(za * ka + zb * kb), zy};
+      for_each_broadcast_row(
+          plan, [&](int64_t o, int64_t oa, int64_t ob, int64_t n, int64_t sa, int64_t sb) {
+            add_u8(pa + oa, sa, pb + ob, sb, py + o, n, p);
+          },
+          threads);
+    }
+  }
+
+  const ir::Node& node_;
+  bool mul_;
+  ActivationQuant a_, b_, y_;
+};
+
+std::unique_ptr<Kernel> make_q_binary_kernel(const ir::Node& node) { return std::make_unique<QBinaryKernel>(node); }
+
+}  // namespace
+
+const OpSpec& q_binary_op() {
+  static const OpSpec spec{"com.qtune", "QBinary", infer_q_binary, make_q_binary_kernel};
+  return spec;
+}
+
+}  // namespace qtune::ops

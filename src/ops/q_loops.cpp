@@ -1,0 +1,81 @@
+#include "ops/q_loops.h"
+
+namespace qtune::ops {
+namespace {
+
+// Round half to even without a libm call (|x| < 2^22), then clamp to [0, 255].
+inline uint8_t to_u8(float x, float zero_point) {
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
+  constexpr float kLimit = 4194304.0f;   // 2^22
+  x = x < -kLimit ? -kLimit : x;
+  x = x > kLimit ? kLimit : x;
+  float q = (x + kMagic) - kMagic + zero_point;
+  q = q < 0.0f ? 0.0f : q;
+  q = q > 255.0f ? 255.0f : q;
+  return static_cast<uint8_t>(static_cast<int32_t>(q));
+}
+
+// The same for int8, clamped to [-128, 127].
+inline int8_t to_s8(float x, float zero_point) {
+  constexpr float kMagic = 12582912.0f;
+  constexpr float kLimit = 4194304.0f;
+  x = x < -kLimit ? -kLimit : x;
+  x = x > kLimit ? kLimit : x;
+  float q = (x + kMagic) - kMagic + zero_point;
+  q = q < -128.0f ? -128.0f : q;
+  q = q > 127.0f ? 127.0f : q;
+  return static_cast<int8_t>(static_cast<int32_t>(q));
+}
+
+}  // namespace
+
+#define QTUNE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+QTUNE_CLONES void add_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
+                         const AddLoop& p) {
+  const float ka = p.ka, kb = p.kb, c = p.c, zp = p.y_zero_point;
+  if (as == 1 && bs == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(static_cast<float>(a[i]) * ka + static_cast<float>(b[i]) * kb + c, zp);
+  } else if (as == 1) {
+    const float vb = static_cast<float>(b[0]) * kb + c;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(static_cast<float>(a[i]) * ka + vb, zp);
+  } else if (bs == 1) {
+    const float va = static_cast<float>(a[0]) * ka + c;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(va + static_cast<float>(b[i]) * kb, zp);
+  } else {
+    const uint8_t v = to_u8(static_cast<float>(a[0]) * ka + static_cast<float>(b[0]) * kb + c, zp);
+    for (int64_t i = 0; i < n; ++i) y[i] = v;
+  }
+}
+
+QTUNE_CLONES void mul_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
+                         const MulLoop& p) {
+  const float za = p.a_zero_point, zb = p.b_zero_point, k = p.k, zp = p.y_zero_point;
+  if (as == 1 && bs == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(a[i]) - za) * (static_cast<float>(b[i]) - zb) * k, zp);
+  } else if (as == 1) {
+    const float vb = (static_cast<float>(b[0]) - zb) * k;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(a[i]) - za) * vb, zp);
+  } else if (bs == 1) {
+    const float va = (static_cast<float>(a[0]) - za) * k;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(va * (static_cast<float>(b[i]) - zb), zp);
+  } else {
+    const uint8_t v = to_u8((static_cast<float>(a[0]) - za) * (static_cast<float>(b[0]) - zb) * k, zp);
+    for (int64_t i = 0; i < n; ++i) y[i] = v;
+  }
+}
+
+QTUNE_CLONES void requantize_u8(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p) {
+  const float zx = p.x_zero_point, k = p.k, zp = p.y_zero_point;
+  for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(x[i]) - zx) * k, zp);
+}
+
+QTUNE_CLONES void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point) {
+  for (int64_t i = 0; i < n; ++i) y[i] = to_u8(x[i] / scale, zero_point);
+}
+
+QTUNE_CLONES void quantize_f32_s8(const float* x, int8_t* y, int64_t n, float scale, float zero_point) {
+  for (int64_t i = 0; i < n; ++i) y[i] = to_s8(x[i] / scale, zero_point);
+}
+
+}  // namespace qtune::ops

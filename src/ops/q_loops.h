@@ -1,0 +1,38 @@
+// The inner loops of the one-pass quantized elementwise kernels for their common case,
+// uint8 in and out (the default activation scheme), compiled for AVX-512, AVX2 and the
+// baseline and picked at load time for this CPU: the requantizing arithmetic only
+// vectorizes with the wider instruction sets. Each loop runs over n elements; a stride of
+// 0 repeats one value (a broadcast operand).
+#pragma once
+
+#include <cstdint>
+
+namespace qtune::ops {
+
+// y = saturate(round(v) + y_zero_point) with v = a * ka + b * kb + c (a quantized Add:
+// ka = a_scale / y_scale, kb = b_scale / y_scale, c = -(a_zp * ka + b_zp * kb)).
+struct AddLoop {
+  float ka, kb, c, y_zero_point;
+};
+void add_u8(const uint8_t* a, int64_t a_stride, const uint8_t* b, int64_t b_stride, uint8_t* y, int64_t n,
+            const AddLoop& p);
+
+// y = saturate(round((a - a_zp) * (b - b_zp) * k) + y_zero_point), k = a_scale * b_scale / y_scale.
+struct MulLoop {
+  float a_zero_point, b_zero_point, k, y_zero_point;
+};
+void mul_u8(const uint8_t* a, int64_t a_stride, const uint8_t* b, int64_t b_stride, uint8_t* y, int64_t n,
+            const MulLoop& p);
+
+// y = saturate(round((x - x_zp) * k) + y_zero_point), k = x_scale / y_scale: uint8 to uint8.
+struct RequantLoop {
+  float x_zero_point, k, y_zero_point;
+};
+void requantize_u8(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p);
+
+// QuantizeLinear per tensor: y = saturate(round_half_even(x / scale) + zero_point). A
+// division, not a multiplication by 1 / scale: ONNX's conformance data has ties that tell.
+void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point);
+void quantize_f32_s8(const float* x, int8_t* y, int64_t n, float scale, float zero_point);
+
+}  // namespace qtune::ops

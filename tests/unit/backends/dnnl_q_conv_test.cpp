@@ -1,0 +1,160 @@
+// QConv on oneDNN against its reference kernel (dequantize, float conv, quantize), over
+// what the lowering produces: uint8/int8 inputs with and without zero points, per-channel
+// and per-tensor weight scales, int32 and float biases, quantized and float outputs,
+// quantized residual sums of another type, every activation kind (folded into the output
+// scales or applied as post-ops), groups/depthwise, strides, dilations and padding, NCHW
+// and NHWC. Quantized outputs may differ by one step where the float reference and the
+// integer kernel round a value on a boundary differently; never more.
+#include <gtest/gtest.h>
+
+#include "ops/fused_activation.h"
+#include "q_kernel_test_util.h"
+#include "quant/plan.h"
+
+namespace qtune {
+namespace {
+
+using ops::ActivationQuant;
+
+using qtest::activation;
+using qtest::random_floats;
+using qtest::random_ints;
+
+struct QConvCase {
+  int64_t n = 1, c = 8, h = 9, w = 11, m = 16, k = 3, group = 1, stride = 1, dilation = 1, pad = 1;
+  ActivationQuant x{DataType::UInt8, 0.02f, 120};
+  ActivationQuant y{DataType::UInt8, 0.05f, 3};  // Float32: float output
+  bool per_channel = true;
+  DataType bias = DataType::Int32;  // Int32, Float32, or Undefined (none)
+  bool sum = false;
+  ActivationQuant sum_q{DataType::Int8, 0.03f, -5};
+  ops::FusedActivation act;
+  bool channels_last = false;
+};
+
+void run_case(const QConvCase& c, uint32_t seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed) + " act " + c.act.name() + " group " + std::to_string(c.group) +
+               " channels_last " + std::to_string(c.channels_last));
+  const int64_t oh = (c.h + 2 * c.pad - c.dilation * (c.k - 1) - 1) / c.stride + 1;
+  const int64_t ow = (c.w + 2 * c.pad - c.dilation * (c.k - 1) - 1) / c.stride + 1;
+  std::vector<int64_t> x_dims = {c.n, c.c, c.h, c.w}, y_dims = {c.n, c.m, oh, ow};
+  if (c.channels_last) {
+    x_dims = {c.n, c.h, c.w, c.c};
+    y_dims = {c.n, oh, ow, c.m};
+  }
+  // Weights in [-63, 63]: what reduce_range gives CPUs without VNNI, whose u8 x s8 pair
+  // sums would otherwise saturate (a property of the hardware, not of the kernel).
+  std::vector<Tensor> inputs = {activation(c.x, x_dims, seed),
+                                random_ints<int8_t>(DataType::Int8, {c.m, c.c / c.group, c.k, c.k}, seed + 1, -63, 63),
+                                c.per_channel ? random_floats({c.m}, seed + 2, 0.001f, 0.01f)
+                                              : Tensor::from_vector<float>({1}, {0.004f})};
+  if (c.bias == DataType::Int32)
+    inputs.push_back(random_ints<int32_t>(DataType::Int32, {c.m}, seed + 3, -20000, 20000));
+  else if (c.bias == DataType::Float32)
+    inputs.push_back(random_floats({c.m}, seed + 3, -0.5f, 0.5f));
+  else if (c.sum)
+    inputs.push_back(Tensor());
+  if (c.sum) inputs.push_back(activation(c.sum_q, y_dims, seed + 4));
+
+  ir::Graph g;
+  ir::Node* node = qtest::make_node(g, "QConv", inputs, {1, 2, 3});
+  node->set_attr(ir::Attribute::make_ints("kernel_shape", {c.k, c.k}));
+  node->set_attr(ir::Attribute::make_ints("strides", {c.stride, c.stride}));
+  node->set_attr(ir::Attribute::make_ints("dilations", {c.dilation, c.dilation}));
+  node->set_attr(ir::Attribute::make_ints("pads", {c.pad, c.pad, c.pad, c.pad}));
+  node->set_attr(ir::Attribute::make_int("group", c.group));
+  node->set_attr(ir::Attribute::make_int("channels_last", c.channels_last));
+  for (auto& a : c.act.attributes()) node->set_attr(a);
+  for (auto& a : ops::activation_quant_attributes("x", c.x)) node->set_attr(a);
+  for (auto& a : ops::activation_quant_attributes("y", c.y)) node->set_attr(a);
+  if (c.sum)
+    for (auto& a : ops::activation_quant_attributes("sum", c.sum_q)) node->set_attr(a);
+
+  // Without VNNI, oneDNN halves the weights of s8-input convolutions to keep its 16-bit
+  // pair sums from saturating: one bit less precise (u8 inputs, the default, are exact).
+  const bool halved_weights = c.x.type == DataType::Int8 && !quant::cpu_has_vnni();
+  qtest::expect_dnnl_matches_reference(*node, inputs, halved_weights ? 2.0 : 1.0, !halved_weights);
+}
+
+ops::FusedActivation act(ops::FusedActivation::Kind kind, float alpha = 0, float beta = 0) {
+  ops::FusedActivation a;
+  a.kind = kind;
+  a.alpha = alpha;
+  a.beta = beta;
+  return a;
+}
+
+// PP-LCNet's learnable affine after the activation.
+ops::FusedActivation affine(ops::FusedActivation a) {
+  a.has_affine = true;
+  a.scale = 0.8f;
+  a.shift = 0.1f;
+  return a;
+}
+
+TEST(DnnlQConv, MatchesReferenceAcrossActivations) {
+  using K = ops::FusedActivation::Kind;
+  uint32_t seed = 1;
+  for (bool channels_last : {false, true})
+    for (const ops::FusedActivation& a :
+         {act(K::None), act(K::Relu), act(K::LeakyRelu, 0.1f), act(K::Clip, 0.0f, 6.0f), act(K::HardSwish),
+          act(K::Sigmoid), act(K::HardSigmoid, 1.0f / 6, 0.5f), act(K::Swish), affine(act(K::HardSwish)),
+          affine(act(K::Relu))}) {
+      QConvCase c;
+      c.act = a;
+      c.channels_last = channels_last;
+      run_case(c, seed++);
+    }
+}
+
+TEST(DnnlQConv, MatchesReferenceAcrossTypesAndGeometry) {
+  uint32_t seed = 100;
+  QConvCase base;
+  {
+    QConvCase c = base;  // int8 symmetric input and output, per-tensor weights, float bias
+    c.x = {DataType::Int8, 0.03f, 0};
+    c.y = {DataType::Int8, 0.1f, 0};
+    c.per_channel = false;
+    c.bias = DataType::Float32;
+    run_case(c, seed++);
+  }
+  {
+    QConvCase c = base;  // float output, no bias
+    c.y = {};
+    c.bias = DataType::Undefined;
+    run_case(c, seed++);
+  }
+  for (bool channels_last : {false, true}) {
+    QConvCase c = base;  // depthwise, stride 2
+    c.c = c.m = c.group = 16;
+    c.stride = 2;
+    c.channels_last = channels_last;
+    run_case(c, seed++);
+    c.k = 5;  // 5x5 depthwise, pad 2
+    c.pad = 2;
+    c.stride = 1;
+    run_case(c, seed++);
+  }
+  {
+    QConvCase c = base;  // pointwise with a quantized residual of another type, then HardSwish
+    c.k = 1;
+    c.pad = 0;
+    c.sum = true;
+    c.act = act(ops::FusedActivation::Kind::HardSwish);
+    run_case(c, seed++);
+    c.channels_last = true;
+    c.act = act(ops::FusedActivation::Kind::Relu);
+    run_case(c, seed++);
+  }
+  {
+    QConvCase c = base;  // grouped, dilated, batch 2
+    c.group = 2;
+    c.dilation = 2;
+    c.pad = 2;
+    c.n = 2;
+    run_case(c, seed++);
+  }
+}
+
+}  // namespace
+}  // namespace qtune
