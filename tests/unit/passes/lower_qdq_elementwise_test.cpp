@@ -1,0 +1,104 @@
+// The one-pass quantized elementwise ops against the QDQ chains they replace: a graph of
+// DequantizeLinear -> Add/Mul/Concat/GlobalAveragePool -> QuantizeLinear run as written
+// (float ops on dequantized values) and lowered (QBinary, QConcat, QGlobalAveragePool) on
+// both backends. The quantized inputs are graph inputs, so nothing upstream rounds
+// differently (a one-step difference in a Mul operand would move the product by several
+// steps); the NHWC forms the oneDNN backend gives them are covered by the PP-OCR models
+// against ONNX Runtime (RealModelInt8). Integer
+// outputs may differ by one step where a value sits on a rounding tie (the fused ops
+// compute x * (s_x / s_y), the chain (x * s_x) / s_y); nowhere more. The scales are not
+// round numbers, so ties are as rare as with calibrated ones.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "exec/session.h"
+#include "ir/graph_builder.h"
+#include "passes/lower_qdq.h"
+
+namespace qtune {
+namespace {
+
+Tensor random_u8(const std::vector<int64_t>& dims, uint32_t seed) {
+  Tensor t(DataType::UInt8, dims);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> d(0, 255);
+  for (int64_t i = 0; i < t.numel(); ++i) t.data<uint8_t>()[i] = static_cast<uint8_t>(d(rng));
+  return t;
+}
+
+ir::Value* dq(ir::GraphBuilder& b, ir::Value* x, float scale, uint8_t zp) {
+  return b.node("DequantizeLinear",
+                {x, b.constant(x->name() + "_s", Tensor::scalar_f32(scale)),
+                 b.constant(x->name() + "_z", Tensor::from_vector<uint8_t>({}, {zp}))});
+}
+
+ir::Value* q(ir::GraphBuilder& b, ir::Value* x, float scale, uint8_t zp, const std::string& name) {
+  return b.node("QuantizeLinear",
+                {x, b.constant(name + "_s", Tensor::scalar_f32(scale)), b.constant(name + "_z", Tensor::from_vector<uint8_t>({}, {zp}))},
+                {}, name);
+}
+
+// Runs `model` fake-quantized (reference kernels, no lowering) and lowered on each backend.
+void expect_lowered_matches_qdq(const ir::Model& model, const std::map<std::string, Tensor>& feeds,
+                                const std::string& lowered_op) {
+  exec::SessionOptions fake;
+  fake.backend = exec::Backend::Reference;
+  fake.lower_int8 = false;
+  fake.threads = 1;
+  const Tensor want = exec::Session(model, fake).run(feeds)[0].second;
+  for (exec::Backend backend : {exec::Backend::Reference, exec::Backend::Dnnl}) {
+    SCOPED_TRACE(exec::backend_name(backend));
+    exec::SessionOptions options;
+    options.backend = backend;
+    options.threads = 2;
+    exec::Session session(model, options);
+    size_t count = 0;
+    for (const ir::Node* n : session.graph().nodes()) count += n->op_type() == lowered_op;
+    EXPECT_EQ(count, 1u) << lowered_op << " not created";
+    const Tensor got = session.run(feeds)[0].second;
+    ASSERT_EQ(got.dims(), want.dims());
+    ASSERT_EQ(got.dtype(), want.dtype());
+    int64_t off = 0;
+    double worst = 0;
+    for (int64_t i = 0; i < want.numel(); ++i) {
+      const double d = std::fabs(got.value_as_double(i) - want.value_as_double(i));
+      worst = std::max(worst, d);
+      off += d > 0;
+    }
+    EXPECT_LE(worst, 1.0);
+    EXPECT_LE(off, want.numel() / 100 + 1);
+  }
+}
+
+TEST(LowerQdqElementwise, AddAndBroadcastMulMatchTheQdqChain) {
+  for (const std::string op : {"Add", "Mul"}) {
+    ir::GraphBuilder b(13);
+    auto* x = b.input("x", DataType::UInt8, {1, 4, 5, 6});
+    auto* y = b.input("y", DataType::UInt8, {1, 4, 1, 1});
+    auto* r = b.node(op, {dq(b, x, 0.0317f, 100), dq(b, y, 0.0107f, 7)}, {}, "binary");
+    b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
+    expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 4, 5, 6}, 1)}, {"y", random_u8({1, 4, 1, 1}, 2)}},
+                               "QBinary");
+  }
+}
+
+TEST(LowerQdqElementwise, ConcatRequantizesInputsOfOtherScales) {
+  ir::GraphBuilder b(13);
+  auto* l = b.input("l", DataType::UInt8, {1, 4, 5, 6});
+  auto* r = b.input("r", DataType::UInt8, {1, 3, 5, 6});
+  auto* c = b.node("Concat", {dq(b, l, 0.0317f, 100), dq(b, r, 0.0523f, 90)}, {ir::Attribute::make_int("axis", 1)}, "cat");
+  b.output(q(b, c, 0.0419f, 110, "out"));
+  expect_lowered_matches_qdq(b.build(), {{"l", random_u8({1, 4, 5, 6}, 3)}, {"r", random_u8({1, 3, 5, 6}, 4)}}, "QConcat");
+}
+
+TEST(LowerQdqElementwise, GlobalAveragePoolSumsIntegers) {
+  ir::GraphBuilder b(13);
+  auto* x = b.input("x", DataType::UInt8, {1, 4, 9, 7});
+  auto* p = b.node("GlobalAveragePool", {dq(b, x, 0.0317f, 100)}, {}, "gap");
+  b.output(q(b, p, 0.0109f, 128, "out"));
+  expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 4, 9, 7}, 4)}}, "QGlobalAveragePool");
+}
+
+}  // namespace
+}  // namespace qtune
