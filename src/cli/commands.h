@@ -14,5 +14,6 @@ void add_benchmark_command(CLI::App& app);
 void add_bench_worker_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_quantize_command(CLI::App& app);
+void add_tune_command(CLI::App& app);
 
 }  // namespace qtune::cli

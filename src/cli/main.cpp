@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   qtune::cli::add_bench_worker_command(app);
   qtune::cli::add_eval_command(app);
   qtune::cli::add_quantize_command(app);
+  qtune::cli::add_tune_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a check failed (exit 1); the command already said why
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "qtune: error: %s\n", e.what());
     return 2;

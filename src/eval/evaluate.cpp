@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "config/yaml_check.h"
@@ -27,83 +28,148 @@ Tensor leading_rows(const Tensor& t, int64_t rows) {
   return out;
 }
 
-// Model input names in the order the dataset's tensors come.
-std::vector<std::string> input_order(const EvalConfig& config, const data::Dataset& dataset,
-                                     const exec::Session& session) {
-  if (!config.model_inputs.empty()) return config.model_inputs;
-  if (!dataset.input_names().empty()) return dataset.input_names();
-  std::vector<std::string> names;
-  for (const ir::Value* v : session.inputs()) names.push_back(v->name());
-  return names;
+int64_t batch_bytes(const data::Batch& b) {
+  int64_t n = 0;
+  for (const Tensor& t : b.inputs) n += static_cast<int64_t>(t.byte_size());
+  return n;
 }
 
 }  // namespace
 
-EvalResult evaluate(const std::string& model_path, const EvalConfig& config, const exec::SessionOptions& options,
-                    bool quiet) {
-  const auto started = std::chrono::steady_clock::now();
+struct Evaluator::State {
+  std::shared_ptr<data::Dataset> dataset;
+  data::DataLoaderOptions loader_options;
+  std::vector<data::Batch> cached;  // every batch, once decoded (when under the cap)
+  bool complete = false;            // `cached` holds the whole dataset
+};
+
+Evaluator::Evaluator(EvalConfig config, bool quiet, std::string scratch_dir)
+    : config_(std::move(config)), quiet_(quiet), scratch_dir_(std::move(scratch_dir)), state_(std::make_unique<State>()) {
   std::unique_ptr<metrics::Metric> metric;
   try {
-    metric = metrics::make_metric(config.metric, "evaluation.accuracy.metric");
+    metric = metrics::make_metric(config_.metric, "evaluation.accuracy.metric", config_.base_dir);
   } catch (const Error& e) {
-    throw Error(config.path + ": " + e.what());
+    throw Error(config_.path + ": " + e.what());
   }
+  if (metric->needs_reference_outputs())
+    throw Error(config_.path + ": evaluation.accuracy.metric: " + metric->name() +
+                " compares two models' outputs; qtune eval scores one model against ground truth");
+  if (metric->scores_model_file()) return;
+  if (!config_.dataloader) throw Error(config_.path + ": " + kDataloaderPath + ": missing required key");
+  try {
+    state_->dataset = data::make_dataset(config_.dataloader, kDataloaderPath, config_.base_dir);
+    state_->loader_options = data::make_loader_options(config_.dataloader, kDataloaderPath);
+  } catch (const Error& e) {
+    throw Error(config_.path + ": " + e.what());
+  }
+}
+
+Evaluator::~Evaluator() = default;
+
+bool Evaluator::higher_is_better() const {
+  return metrics::make_metric(config_.metric, "evaluation.accuracy.metric", config_.base_dir)->higher_is_better();
+}
+
+EvalResult Evaluator::evaluate(const ir::Model& model, const std::string& model_source,
+                               const exec::SessionOptions& options) {
+  return run(&model, model_source, options);
+}
+
+EvalResult Evaluator::evaluate_file(const std::string& model_path, const exec::SessionOptions& options) {
+  return run(nullptr, model_path, options);
+}
+
+EvalResult Evaluator::run(const ir::Model* model, const std::string& model_path, const exec::SessionOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<metrics::Metric> metric = metrics::make_metric(config_.metric, "evaluation.accuracy.metric", config_.base_dir);
   EvalResult result;
   result.metric = metric->name();
-  if (metric->needs_reference_outputs())
-    throw Error(config.path + ": evaluation.accuracy.metric: " + metric->name() +
-                " compares two models' outputs; qtune eval scores one model against ground truth");
   if (metric->scores_model_file()) {
-    metric->score_model_file(model_path);
-  } else {
-    if (!config.dataloader) throw Error(config.path + ": " + kDataloaderPath + ": missing required key");
-    std::shared_ptr<data::Dataset> dataset;
-    data::DataLoaderOptions loader_options;
-    try {
-      dataset = data::make_dataset(config.dataloader, kDataloaderPath, config.base_dir);
-      loader_options = data::make_loader_options(config.dataloader, kDataloaderPath);
-    } catch (const Error& e) {
-      throw Error(config.path + ": " + e.what());
+    std::string path = model_path;
+    if (model) {  // the command reads a file: write the in-memory model where it can
+      const std::string dir = scratch_dir_.empty() ? std::filesystem::temp_directory_path().string() : scratch_dir_;
+      path = (std::filesystem::path(dir) / "candidate.onnx").string();
+      ir::save_model(*model, path);
     }
-    ir::Model model = ir::load_model(model_path);
-    exec::Session session(model, options, model_path);
-    const std::vector<std::string> inputs = input_order(config, *dataset, session);
+    metric->score_model_file(path);
+  } else {
+    ir::Model loaded;
+    if (!model) {
+      loaded = ir::load_model(model_path);
+      model = &loaded;
+    }
+    // One session per input shape: fixed shapes let the graph optimizations fuse more
+    // (residual adds need both operands' shapes), and datasets usually have one shape.
+    std::map<std::map<std::string, std::vector<int64_t>>, std::unique_ptr<exec::Session>> sessions;
+    auto session_for = [&](const std::map<std::string, Tensor>& feeds) -> exec::Session& {
+      const auto shapes = exec::shapes_of(feeds);
+      auto it = sessions.find(shapes);
+      if (it == sessions.end()) {
+        exec::SessionOptions fixed = options;
+        fixed.input_shapes = shapes;
+        it = sessions.emplace(shapes, std::make_unique<exec::Session>(*model, fixed, model_path)).first;
+      }
+      return *it->second;
+    };
+    std::vector<std::string> inputs = config_.model_inputs;
+    if (inputs.empty()) inputs = state_->dataset->input_names();
+    if (inputs.empty())
+      for (const ir::Value* v : exec::fed_inputs(*model->graph)) inputs.push_back(v->name());
     std::vector<size_t> output_index;
-    const ir::Graph& g = session.graph();
-    if (config.model_outputs.empty()) {
+    const ir::Graph& g = *model->graph;
+    if (config_.model_outputs.empty()) {
       for (size_t i = 0; i < g.outputs().size(); ++i) output_index.push_back(i);
     } else {
-      for (const std::string& name : config.model_outputs) {
+      for (const std::string& name : config_.model_outputs) {
         size_t i = 0;
         while (i < g.outputs().size() && g.outputs()[i]->name() != name) ++i;
         if (i == g.outputs().size()) {
           std::string names;
           for (const ir::Value* v : g.outputs()) names += (names.empty() ? "" : ", ") + v->name();
-          throw Error(config.path + ": model.outputs: " + model_path + " has no output '" + name + "' (outputs: " +
+          throw Error(config_.path + ": model.outputs: " + model_path + " has no output '" + name + "' (outputs: " +
                       names + ")");
         }
         output_index.push_back(i);
       }
     }
-    data::DataLoader loader(dataset, loader_options);
-    Progress progress("evaluation", static_cast<int64_t>(loader.num_batches()), quiet);
-    while (std::optional<data::Batch> batch = loader.next()) {
-      if (batch->inputs.size() != inputs.size())
-        throw Error(config.path + ": " + kDataloaderPath + " yields " + std::to_string(batch->inputs.size()) +
+    auto score = [&](const data::Batch& batch) {
+      if (batch.inputs.size() != inputs.size())
+        throw Error(config_.path + ": " + kDataloaderPath + " yields " + std::to_string(batch.inputs.size()) +
                     " input tensor(s) per sample but the model is fed " + std::to_string(inputs.size()) + " (" +
                     config::join_words(inputs) + "); set model.inputs");
       std::map<std::string, Tensor> feeds;
-      for (size_t i = 0; i < inputs.size(); ++i) feeds[inputs[i]] = batch->inputs[i];
-      auto outputs = session.run(feeds);
-      const auto valid = static_cast<int64_t>(batch->valid);
+      for (size_t i = 0; i < inputs.size(); ++i) feeds[inputs[i]] = batch.inputs[i];
+      auto outputs = session_for(feeds).run(feeds);
+      const auto valid = static_cast<int64_t>(batch.valid);
       std::vector<Tensor> scored;
       for (size_t i : output_index) scored.push_back(leading_rows(outputs[i].second, valid));
-      std::vector<data::Annotation> labels(batch->labels.begin(), batch->labels.begin() + valid);
+      std::vector<data::Annotation> labels(batch.labels.begin(), batch.labels.begin() + valid);
       metric->update(scored, labels);
       result.samples += valid;
-      progress.advance();
+    };
+    State& s = *state_;
+    if (s.complete) {
+      Progress progress("evaluation", static_cast<int64_t>(s.cached.size()), quiet_);
+      for (const data::Batch& b : s.cached) {
+        score(b);
+        progress.advance();
+      }
+    } else {
+      data::DataLoader loader(s.dataset, s.loader_options);
+      Progress progress("evaluation", static_cast<int64_t>(loader.num_batches()), quiet_);
+      int64_t bytes = 0;
+      bool keep = true;
+      s.cached.clear();
+      while (std::optional<data::Batch> batch = loader.next()) {
+        score(*batch);
+        bytes += batch_bytes(*batch);
+        keep = keep && bytes <= cache_limit_;
+        if (keep) s.cached.push_back(std::move(*batch));
+        progress.advance();
+      }
+      s.complete = keep;
+      if (!keep) s.cached.clear();
     }
-    progress.finish();
   }
   result.value = metric->result();
   result.higher_is_better = metric->higher_is_better();
@@ -111,6 +177,13 @@ EvalResult evaluate(const std::string& model_path, const EvalConfig& config, con
   result.details = metric->to_json();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
+}
+
+EvalResult evaluate(const std::string& model_path, const EvalConfig& config, const exec::SessionOptions& options,
+                    bool quiet) {
+  Evaluator evaluator(config, quiet);
+  evaluator.set_cache_limit(0);  // one model: nothing to reuse
+  return evaluator.evaluate_file(model_path, options);
 }
 
 }  // namespace qtune::eval

@@ -1,5 +1,7 @@
 #include "metrics/metric_factory.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "config/yaml_check.h"
@@ -71,10 +73,13 @@ std::unique_ptr<Metric> make_squad(const YAML::Node& o, const std::string& path)
   return std::make_unique<SquadF1Metric>(options);
 }
 
-std::unique_ptr<Metric> make_ocr(OcrMetric::Kind kind, const YAML::Node& o, const std::string& path) {
+std::unique_ptr<Metric> make_ocr(OcrMetric::Kind kind, const YAML::Node& o, const std::string& path,
+                                 const std::string& base_dir) {
   check_keys(o, path, {"keys", "use_space_char", "ignore_case", "ignore_space", "output"});
   OcrOptions options;
   options.keys_path = get_string(o, "keys", path);
+  if (!base_dir.empty() && std::filesystem::path(options.keys_path).is_relative())
+    options.keys_path = (std::filesystem::path(base_dir) / options.keys_path).lexically_normal().string();
   options.use_space_char = get_bool(o, "use_space_char", path, true);
   options.ignore_case = get_bool(o, "ignore_case", path, false);
   options.ignore_space = get_bool(o, "ignore_space", path, false);
@@ -123,15 +128,15 @@ const std::vector<std::string>& metric_names() {
   return names;
 }
 
-std::unique_ptr<Metric> make_metric(const YAML::Node& node, const std::string& path) {
+std::unique_ptr<Metric> make_metric(const YAML::Node& node, const std::string& path, const std::string& base_dir) {
   const auto [name, options] = single_key(node, path, metric_names(), "metric");
   const std::string p = child_path(path, name);
   using C = OutputComparison::Kind;
   if (name == "topk") return make_topk(options, p);
   if (name == "COCOmAP") return make_coco(options, p);
   if (name == "SquadF1") return make_squad(options, p);
-  if (name == "OCRWordAccuracy") return make_ocr(OcrMetric::Kind::WordAccuracy, options, p);
-  if (name == "CER") return make_ocr(OcrMetric::Kind::CharacterErrorRate, options, p);
+  if (name == "OCRWordAccuracy") return make_ocr(OcrMetric::Kind::WordAccuracy, options, p, base_dir);
+  if (name == "CER") return make_ocr(OcrMetric::Kind::CharacterErrorRate, options, p, base_dir);
   if (name == "TextDetHmean") return make_text_det(options, p);
   if (name == "MSE") return make_comparison(C::MSE, options, p);
   if (name == "RMSE") return make_comparison(C::RMSE, options, p);

@@ -17,6 +17,9 @@
 namespace qtune::metrics {
 
 const std::vector<std::string>& metric_names();
-std::unique_ptr<Metric> make_metric(const YAML::Node& node, const std::string& path = "metric");
+// Relative file paths in the options (OCR keys files) resolve against `base_dir` when it
+// is not empty (the config file's folder).
+std::unique_ptr<Metric> make_metric(const YAML::Node& node, const std::string& path = "metric",
+                                    const std::string& base_dir = "");
 
 }  // namespace qtune::metrics

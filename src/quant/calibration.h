@@ -62,6 +62,10 @@ struct CalibrationOptions {
   int threads = 0;                     // 0 = all cores
   bool quiet = false;                  // no progress output
   std::string model_source = "model";  // names the model in errors
+  // Also keep the statistics as they stood after each of these sample counts (tuning tries
+  // several sampling sizes; one pass over the largest gives all of them).
+  std::vector<int64_t> checkpoints;
+  std::map<int64_t, CalibrationStats>* checkpoint_stats = nullptr;
 };
 
 // Runs the model on every sample (up to sampling_size) with a progress display

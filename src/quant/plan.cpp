@@ -1,5 +1,7 @@
 #include "quant/plan.h"
 
+#include <oneapi/dnnl/dnnl.hpp>
+
 #include "qtune/error.h"
 
 namespace qtune::quant {
@@ -13,8 +15,13 @@ Precision parse_precision(const std::string& name) {
 }
 
 bool cpu_has_vnni() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
+  // What oneDNN will use (it honours DNNL_MAX_CPU_ISA), not merely what the CPU has.
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  auto has = [isa](dnnl::cpu_isa feature) {
+    const auto bits = static_cast<unsigned>(feature);
+    return (isa & bits) == bits;
+  };
+  return has(dnnl::cpu_isa::avx512_core_vnni) || has(dnnl::cpu_isa::avx2_vnni);
 }
 
 QuantPlan default_plan() {

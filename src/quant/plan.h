@@ -74,7 +74,8 @@ struct QuantPlan {
 // The plan an unconfigured run uses on this CPU: the defaults above, with reduce_range on
 // when the CPU lacks VNNI (see QuantPlan::reduce_range).
 QuantPlan default_plan();
-// True when this CPU has AVX-512 VNNI or AVX-VNNI (u8 x s8 dot products into 32 bits).
+// True when oneDNN runs AVX-512 VNNI or AVX-VNNI code here (u8 x s8 dot products into
+// 32 bits); DNNL_MAX_CPU_ISA can lower what it uses.
 bool cpu_has_vnni();
 
 }  // namespace qtune::quant
