@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "config/yaml_check.h"
 #include "quant/dataset_samples.h"
+#include "quant/plan_io.h"
 #include "quant/quantize_model.h"
 #include "quant/sample_source.h"
 #include "qtune/error.h"
@@ -54,7 +55,7 @@ quant::SampleSourceFactory yaml_samples(const std::string& path) {
 
 void add_quantize_command(CLI::App& app) {
   struct Options {
-    std::string model, output, calib, stats, algo = "minmax", activation = "uint8_asym", weight = "int8_sym";
+    std::string model, output, calib, stats, plan, algo = "minmax", activation = "uint8_asym", weight = "int8_sym";
     double percentile = 99.99;
     int64_t calib_size = 0;
     bool per_channel = false, per_tensor = false, bias_fp32 = false, no_input_quant = false;
@@ -73,6 +74,8 @@ void add_quantize_command(CLI::App& app) {
                   "yields the samples");
   cmd->add_option("--calib-size", o->calib_size, "Use at most N calibration samples (default: all)");
   cmd->add_option("--stats", o->stats, "Calibration statistics file: reused when it exists, else written");
+  cmd->add_option("--plan", o->plan,
+                  "Replay a plan (the deploy.yaml qtune tune writes) instead of the options below");
   cmd->add_option("--algo", o->algo, "Activation range: minmax (default), percentile, kl, mse");
   cmd->add_option("--percentile", o->percentile, "Percentile for --algo percentile (default 99.99)");
   cmd->add_option("--activation-scheme", o->activation, "uint8_asym (default), int8_sym or int8_asym");
@@ -89,7 +92,7 @@ void add_quantize_command(CLI::App& app) {
                   "Measure each INT8 node's output error alone on N calibration samples; list the worst");
   cmd->add_flag("-v,--verbose", o->verbose, "List every quantizable node: INT8, or FP32 and why");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress display");
-  cmd->callback([o] {
+  cmd->callback([o, cmd] {
     if (o->per_channel && o->per_tensor) throw Error("--per-channel and --per-tensor exclude each other");
     if (o->calib_size < 0) throw Error("--calib-size must be >= 0");
     if (o->calib.empty() && o->stats.empty()) throw Error("give --calib DATA (or --stats FILE of an earlier run)");
@@ -117,6 +120,15 @@ void add_quantize_command(CLI::App& app) {
       throw Error("--reduce-range '" + o->reduce_range + "': expected auto, on or off");
     job.plan.exclude_op_types = o->exclude_ops;
     job.plan.exclude_node_regex = o->exclude_nodes;
+    if (!o->plan.empty()) {
+      for (const char* flag : {"--algo", "--percentile", "--activation-scheme", "--weight-scheme", "--per-channel",
+                               "--per-tensor", "--bias-fp32", "--no-input-quant", "--reduce-range", "--exclude-op",
+                               "--exclude-node"})
+        if (cmd->count(flag)) throw Error(std::string("--plan replaces ") + flag + "; give one or the other");
+      const quant::LoadedPlan loaded = quant::load_plan(o->plan);
+      job.plan = loaded.plan;
+      if (!cmd->count("--calib-size")) job.sampling_size = loaded.sampling_size;
+    }
     if (is_yaml(o->calib)) {
       job.samples = yaml_samples(o->calib);
     } else if (!o->calib.empty()) {
