@@ -22,6 +22,7 @@ void add_render_text_command(CLI::App& app) {
   cmd->add_option("--seed", opts->seed, "Seed for all size/margin/contrast jitter")->capture_default_str();
   cmd->add_option("--count", opts->count, "Number of images (default: one per word; more cycles through the words)");
   cmd->add_flag("--gray", *gray, "Write one gray channel instead of RGB");
+  cmd->add_flag("--rotate180", opts->rotate180, "Turn every line upside down (text-direction classifier data)");
   cmd->callback([opts, gray] {
     opts->rgb = !*gray;
     size_t n = data::render_text_line_set(*opts);

@@ -206,6 +206,22 @@ Tensor TextRenderer::render(const std::string& text, uint64_t seed, const TextRe
   return image;
 }
 
+namespace {
+
+// [H, W, C] turned upside down: pixel (h, w) moves to (H-1-h, W-1-w).
+Tensor rotated_180(const Tensor& image) {
+  Tensor out(image.dtype(), image.dims());
+  const int64_t h = image.dim(0), w = image.dim(1), c = image.dim(2);
+  const uint8_t* src = image.data<uint8_t>();
+  uint8_t* dst = out.data<uint8_t>();
+  for (int64_t y = 0; y < h; ++y)
+    for (int64_t x = 0; x < w; ++x)
+      for (int64_t k = 0; k < c; ++k) dst[((h - 1 - y) * w + (w - 1 - x)) * c + k] = src[(y * w + x) * c + k];
+  return out;
+}
+
+}  // namespace
+
 size_t render_text_line_set(const TextLineSetOptions& options) {
   std::vector<TextLine> words = read_text_lines(options.words_file);
   if (words.empty()) throw Error(options.words_file + ": no words (one word or line of text per line)");
@@ -226,6 +242,7 @@ size_t render_text_line_set(const TextLineSetOptions& options) {
     } catch (const Error& e) {
       throw Error(options.words_file + ":" + std::to_string(word.number) + ": " + e.what());
     }
+    if (options.rotate180) image = rotated_180(image);
     char name[32];
     std::snprintf(name, sizeof(name), "images/%06zu.png", i + 1);
     write_png(options.out_dir + "/" + name, image);

@@ -47,6 +47,7 @@ struct TextLineSetOptions {
   uint64_t seed = 0;
   size_t count = 0;        // 0: one image per word; more cycles through the words
   bool rgb = true;
+  bool rotate180 = false;  // upside-down lines, for text-direction classifiers
 };
 
 // Renders a whole set (PaddleOCR rec_gt layout: "images/000001.png<TAB>text");

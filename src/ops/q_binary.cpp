@@ -60,6 +60,7 @@ class QBinaryKernel final : public Kernel {
  private:
   // All uint8 (the default scheme): the vectorized loops of ops/q_loops.h.
   void run_u8(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
+    if (run_u8_column_broadcast(plan, a, b, y, threads)) return;
     const uint8_t* pa = a.data<uint8_t>();
     const uint8_t* pb = b.data<uint8_t>();
     uint8_t* py = y.data<uint8_t>();
@@ -81,6 +82,49 @@ class QBinaryKernel final : public Kernel {
           },
           threads);
     }
+  }
+
+  // [rows, cols] (x) [1, cols]: one operand is a row of per-column values repeated over every
+  // row (NHWC squeeze-excitation). Per-column factors are computed once per run.
+  bool run_u8_column_broadcast(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y,
+                               int threads) const {
+    if (plan.dims.size() != 2) return false;
+    const int64_t rows = plan.dims[0], cols = plan.dims[1];
+    const auto& sa = plan.strides[0];
+    const auto& sb = plan.strides[1];
+    const bool b_row = sa[0] == cols && sa[1] == 1 && sb[0] == 0 && sb[1] == 1;
+    const bool a_row = sb[0] == cols && sb[1] == 1 && sa[0] == 0 && sa[1] == 1;
+    if (!a_row && !b_row) return false;
+    // `full` runs over every element, `row` is the repeated operand.
+    const Tensor& full = b_row ? a : b;
+    const Tensor& row = b_row ? b : a;
+    const ActivationQuant& fq = b_row ? a_ : b_;
+    const ActivationQuant& rq = b_row ? b_ : a_;
+    std::vector<float> column(static_cast<size_t>(cols));
+    const uint8_t* r = row.data<uint8_t>();
+    const auto zy = static_cast<float>(y_.zero_point);
+    if (mul_) {
+      const float k = fq.scale * rq.scale / y_.scale;
+      for (int64_t c = 0; c < cols; ++c) column[static_cast<size_t>(c)] = (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * k;
+    } else {
+      const float kf = fq.scale / y_.scale, kr = rq.scale / y_.scale;
+      const float shift = -static_cast<float>(fq.zero_point) * kf;
+      for (int64_t c = 0; c < cols; ++c)
+        column[static_cast<size_t>(c)] = (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * kr + shift;
+    }
+    const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1));
+    const int64_t chunks = (rows + chunk - 1) / chunk;
+#pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1 && rows * cols > 65536)
+    for (int64_t i = 0; i < chunks; ++i) {
+      const int64_t start = i * chunk, n = std::min(chunk, rows - start);
+      const uint8_t* f = full.data<uint8_t>() + start * cols;
+      uint8_t* out = y.data<uint8_t>() + start * cols;
+      if (mul_)
+        mul_u8_rows(f, column.data(), out, n, cols, static_cast<float>(fq.zero_point), zy);
+      else
+        add_u8_rows(f, column.data(), out, n, cols, fq.scale / y_.scale, zy);
+    }
+    return true;
   }
 
   const ir::Node& node_;

@@ -1,30 +1,31 @@
 #include "ops/q_loops.h"
 
+#include <cmath>
+
 namespace qtune::ops {
 namespace {
 
-// Round half to even without a libm call (|x| < 2^22), then clamp to [0, 255].
+// round(x) + zero_point, saturated. lrintf rounds half to even (the default rounding mode,
+// as QuantizeLinear specifies) and, with -fno-math-errno, is one vector instruction; the
+// clamps then run on integers.
 inline uint8_t to_u8(float x, float zero_point) {
-  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
-  constexpr float kLimit = 4194304.0f;   // 2^22
+  constexpr float kLimit = 1 << 30;  // keeps the int32 conversion defined
   x = x < -kLimit ? -kLimit : x;
   x = x > kLimit ? kLimit : x;
-  float q = (x + kMagic) - kMagic + zero_point;
-  q = q < 0.0f ? 0.0f : q;
-  q = q > 255.0f ? 255.0f : q;
-  return static_cast<uint8_t>(static_cast<int32_t>(q));
+  int32_t q = static_cast<int32_t>(lrintf(x)) + static_cast<int32_t>(zero_point);
+  q = q < 0 ? 0 : q;
+  q = q > 255 ? 255 : q;
+  return static_cast<uint8_t>(q);
 }
 
-// The same for int8, clamped to [-128, 127].
 inline int8_t to_s8(float x, float zero_point) {
-  constexpr float kMagic = 12582912.0f;
-  constexpr float kLimit = 4194304.0f;
+  constexpr float kLimit = 1 << 30;
   x = x < -kLimit ? -kLimit : x;
   x = x > kLimit ? kLimit : x;
-  float q = (x + kMagic) - kMagic + zero_point;
-  q = q < -128.0f ? -128.0f : q;
-  q = q > 127.0f ? 127.0f : q;
-  return static_cast<int8_t>(static_cast<int32_t>(q));
+  int32_t q = static_cast<int32_t>(lrintf(x)) + static_cast<int32_t>(zero_point);
+  q = q < -128 ? -128 : q;
+  q = q > 127 ? 127 : q;
+  return static_cast<int8_t>(q);
 }
 
 }  // namespace
@@ -68,6 +69,32 @@ QTUNE_CLONES void mul_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t
 QTUNE_CLONES void requantize_u8(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p) {
   const float zx = p.x_zero_point, k = p.k, zp = p.y_zero_point;
   for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(x[i]) - zx) * k, zp);
+}
+
+QTUNE_CLONES void add_u8_rows(const uint8_t* a, const float* column_term, uint8_t* y, int64_t rows, int64_t cols,
+                              float ka, float y_zero_point) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint8_t* ar = a + r * cols;
+    uint8_t* yr = y + r * cols;
+    for (int64_t c = 0; c < cols; ++c) yr[c] = to_u8(static_cast<float>(ar[c]) * ka + column_term[c], y_zero_point);
+  }
+}
+
+QTUNE_CLONES void mul_u8_rows(const uint8_t* a, const float* column_factor, uint8_t* y, int64_t rows, int64_t cols,
+                              float a_zero_point, float y_zero_point) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint8_t* ar = a + r * cols;
+    uint8_t* yr = y + r * cols;
+    for (int64_t c = 0; c < cols; ++c)
+      yr[c] = to_u8((static_cast<float>(ar[c]) - a_zero_point) * column_factor[c], y_zero_point);
+  }
+}
+
+QTUNE_CLONES void sum_rows_u8(const uint8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint8_t* xr = x + r * cols;
+    for (int64_t c = 0; c < cols; ++c) sums[c] += xr[c];
+  }
 }
 
 QTUNE_CLONES void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point) {

@@ -30,6 +30,19 @@ struct RequantLoop {
 };
 void requantize_u8(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p);
 
+// The same with the second operand one row of per-column terms, repeated over `rows` rows
+// (NHWC squeeze-excitation scaling [N, H, W, C] * [N, 1, 1, C]): one call for the whole
+// tensor instead of one per row of C values.
+//   add: y = saturate(round(a * ka + column_term[c]) + y_zero_point)
+//   mul: y = saturate(round((a - a_zero_point) * column_factor[c]) + y_zero_point)
+void add_u8_rows(const uint8_t* a, const float* column_term, uint8_t* y, int64_t rows, int64_t cols, float ka,
+                 float y_zero_point);
+void mul_u8_rows(const uint8_t* a, const float* column_factor, uint8_t* y, int64_t rows, int64_t cols,
+                 float a_zero_point, float y_zero_point);
+
+// sums[c] += x[r * cols + c] over rows (NHWC spatial sums per channel).
+void sum_rows_u8(const uint8_t* x, int64_t rows, int64_t cols, int32_t* sums);
+
 // QuantizeLinear per tensor: y = saturate(round_half_even(x / scale) + zero_point). A
 // division, not a multiplication by 1 / scale: ONNX's conformance data has ties that tell.
 void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point);

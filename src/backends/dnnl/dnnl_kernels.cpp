@@ -11,6 +11,8 @@ std::unique_ptr<ops::Kernel> make_dnnl_kernel(const ir::Node& node) {
   if (node.domain() == "com.qtune" && node.op_type() == "QConv") return make_dnnl_q_conv(node);
   if (node.domain() == "com.qtune" && node.op_type() == "QMatMul") return make_dnnl_q_mat_mul(node);
   if (node.domain() == "com.qtune" && node.op_type() == "QConvTranspose") return make_dnnl_q_conv_transpose(node);
+  if ((node.domain().empty() && node.op_type() == "MaxPool") || (node.domain() == "com.qtune" && node.op_type() == "NhwcPool"))
+    return make_dnnl_pool(node);  // float or INT8 data
   if (node.domain().empty() && node.op_type() == "QuantizeLinear") return make_dnnl_quantize(node, true);
   if (node.domain().empty() && node.op_type() == "DequantizeLinear") return make_dnnl_quantize(node, false);
   if (!inputs_are_float32(node)) return nullptr;

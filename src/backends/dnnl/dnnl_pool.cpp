@@ -1,4 +1,6 @@
-// MaxPool, AveragePool and GlobalAveragePool on oneDNN pooling, on plain layouts.
+// MaxPool, AveragePool and GlobalAveragePool on oneDNN pooling, on plain layouts. MaxPool
+// also takes uint8/int8 tensors (the INT8 graph's pass-through pooling: a maximum of
+// quantized values is the quantized maximum).
 // Cases the primitive does not express exactly use the reference kernel: MaxPool's
 // Indices output, dilations, column-major storage_order, and ceil_mode together with
 // count_include_pad (ONNX does not count the extra ceil-mode cells as padding).
@@ -7,6 +9,7 @@
 
 #include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
+#include "backends/dnnl/dnnl_quant_util.h"
 #include "ops/nn_window.h"
 
 namespace qtune::backends::dnnl_backend {
@@ -39,13 +42,16 @@ class DnnlPoolKernel final : public ops::Kernel {
 
   void run(std::span<const Tensor> in, std::span<Tensor> out, ops::KernelContext& ctx) override {
     const Tensor& x = in[0];
-    if (!supported_ || x.dtype() != DataType::Float32 || x.rank() < 3 || (nhwc_ && x.rank() != 4))
-      return fallback_.run(in, out, ctx);
-    auto it = plans_.find(x.dims());
-    if (it == plans_.end()) it = plans_.emplace(x.dims(), build(x)).first;
+    const bool integer = x.dtype() == DataType::UInt8 || x.dtype() == DataType::Int8;
+    const bool type_ok = x.dtype() == DataType::Float32 || (integer && algorithm_ == dnnl::algorithm::pooling_max);
+    if (!supported_ || !type_ok || x.rank() < 3 || (nhwc_ && x.rank() != 4)) return fallback_.run(in, out, ctx);
+    std::vector<int64_t> key = x.dims();
+    key.push_back(static_cast<int64_t>(x.dtype()));
+    auto it = plans_.find(key);
+    if (it == plans_.end()) it = plans_.emplace(key, build(x)).first;
     if (!it->second) return fallback_.run(in, out, ctx);
     PoolPlan& plan = *it->second;
-    out[0] = ctx.allocate(0, DataType::Float32, plan.out_dims);
+    out[0] = ctx.allocate(0, x.dtype(), plan.out_dims);
     dnnl::stream& stream = cpu_stream();
     dnnl::memory src(plan.src, cpu_engine(), const_cast<void*>(x.raw()));
     dnnl::memory dst(plan.dst, cpu_engine(), out[0].raw());
@@ -63,11 +69,11 @@ class DnnlPoolKernel final : public ops::Kernel {
     if (nhwc_) {
       x_dims = {x_dims[0], x_dims[3], x_dims[1], x_dims[2]};
       y_dims = {y_dims[0], y_dims[3], y_dims[1], y_dims[2]};
-      plan->src = memory::desc(to_dims(x_dims), memory::data_type::f32, memory::format_tag::nhwc);
-      plan->dst = memory::desc(to_dims(y_dims), memory::data_type::f32, memory::format_tag::nhwc);
+      plan->src = memory::desc(to_dims(x_dims), dnnl_type(x.dtype()), memory::format_tag::nhwc);
+      plan->dst = memory::desc(to_dims(y_dims), dnnl_type(x.dtype()), memory::format_tag::nhwc);
     } else {
-      plan->src = plain_desc(x_dims);
-      plan->dst = plain_desc(y_dims);
+      plan->src = memory::desc(to_dims(x_dims), dnnl_type(x.dtype()), plain_tag(static_cast<int>(x_dims.size())));
+      plan->dst = memory::desc(to_dims(y_dims), dnnl_type(x.dtype()), plain_tag(static_cast<int>(y_dims.size())));
     }
     const int spatial = x.rank() - 2;
     memory::dims kernel, strides, pad_l, pad_r;

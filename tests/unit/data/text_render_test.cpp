@@ -109,5 +109,32 @@ TEST(DataTextRender, LineSetIsReadableAsTextLinesDatasetAndCliWorks) {
   EXPECT_NE(testing::read_bytes(dir / "err.txt").find("qtune: error: /nonexistent.ttf: font file does not exist"), std::string::npos);
 }
 
+// --rotate180 (text-direction classifier data): the same line, upside down.
+TEST(DataTextRender, Rotate180TurnsTheSameLineUpsideDown) {
+  if (!std::filesystem::exists(kDejaVu)) GTEST_SKIP() << "fonts-dejavu-core is not installed";
+  TempDir dir;
+  write_bytes(dir / "words.txt", "Upside 42\n");
+  TextLineSetOptions options;
+  options.words_file = dir / "words.txt";
+  options.fonts = {kDejaVu};
+  options.out_dir = dir / "up";
+  render_text_line_set(options);
+  options.out_dir = dir / "down";
+  options.rotate180 = true;
+  render_text_line_set(options);
+  const Tensor up = TextLinesDataset({dir / "up", "", ColorMode::RGB}).get(0).inputs[0];
+  const Tensor down = TextLinesDataset({dir / "down", "", ColorMode::RGB}).get(0).inputs[0];
+  ASSERT_EQ(up.dims(), down.dims());
+  const int64_t h = up.dim(0), w = up.dim(1);
+  int64_t differ_from_up = 0;
+  for (int64_t y = 0; y < h; ++y)
+    for (int64_t x = 0; x < w; ++x)
+      for (int64_t c = 0; c < 3; ++c) {
+        ASSERT_EQ(down.data<uint8_t>()[((h - 1 - y) * w + (w - 1 - x)) * 3 + c], up.data<uint8_t>()[(y * w + x) * 3 + c]);
+        differ_from_up += down.data<uint8_t>()[(y * w + x) * 3 + c] != up.data<uint8_t>()[(y * w + x) * 3 + c];
+      }
+  EXPECT_GT(differ_from_up, h * w / 20);  // not symmetric by accident
+}
+
 }  // namespace
 }  // namespace qtune::data

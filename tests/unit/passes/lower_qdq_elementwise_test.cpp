@@ -83,6 +83,45 @@ TEST(LowerQdqElementwise, AddAndBroadcastMulMatchTheQdqChain) {
   }
 }
 
+// [N, H, W, C] (x) [N, 1, 1, C]: the per-channel operand repeats over rows (the NHWC
+// squeeze-excitation form), the path that computes per-channel factors once.
+TEST(LowerQdqElementwise, ChannelLastBroadcastMatchesTheQdqChain) {
+  for (const std::string op : {"Add", "Mul"})
+    for (bool swapped : {false, true}) {
+      ir::GraphBuilder b(13);
+      auto* x = b.input("x", DataType::UInt8, {1, 5, 6, 24});
+      auto* y = b.input("y", DataType::UInt8, {1, 1, 1, 24});
+      ir::Value* dx = dq(b, x, 0.0317f, 100);
+      ir::Value* dy = dq(b, y, 0.0107f, 7);
+      auto* r = b.node(op, swapped ? std::vector<ir::Value*>{dy, dx} : std::vector<ir::Value*>{dx, dy}, {}, "binary");
+      b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
+      expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 5, 6, 24}, 5)}, {"y", random_u8({1, 1, 1, 24}, 6)}},
+                                 "QBinary");
+    }
+}
+
+TEST(LowerQdqElementwise, MaxPoolRunsOnInt8Data) {
+  ir::GraphBuilder b(13);
+  auto* x = b.input("x", DataType::UInt8, {1, 4, 9, 7});
+  auto* p = b.node("MaxPool", {dq(b, x, 0.0317f, 100)},
+                   {ir::Attribute::make_ints("kernel_shape", {3, 3}), ir::Attribute::make_ints("strides", {2, 2}),
+                    ir::Attribute::make_ints("pads", {1, 1, 1, 1})},
+                   "pool");
+  b.output(q(b, p, 0.0317f, 100, "out"));
+  const ir::Model m = b.build();
+  exec::SessionOptions options;
+  options.threads = 1;
+  exec::Session session(m, options);
+  EXPECT_EQ(session.lower_stats().pass_through, 1u);
+  exec::SessionOptions fake = options;
+  fake.lower_int8 = false;
+  fake.backend = exec::Backend::Reference;
+  const std::map<std::string, Tensor> feeds = {{"x", random_u8({1, 4, 9, 7}, 7)}};
+  const Tensor got = session.run(feeds)[0].second, want = exec::Session(m, fake).run(feeds)[0].second;
+  ASSERT_EQ(got.dims(), want.dims());
+  for (int64_t i = 0; i < want.numel(); ++i) EXPECT_EQ(got.data<uint8_t>()[i], want.data<uint8_t>()[i]);
+}
+
 TEST(LowerQdqElementwise, ConcatRequantizesInputsOfOtherScales) {
   ir::GraphBuilder b(13);
   auto* l = b.input("l", DataType::UInt8, {1, 4, 5, 6});
