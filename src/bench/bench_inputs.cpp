@@ -1,5 +1,8 @@
 #include "bench/bench_inputs.h"
 
+#include "config/tune_config.h"
+#include "quant/dataset_samples.h"
+
 #include <cstring>
 #include <random>
 
@@ -46,6 +49,25 @@ std::map<std::string, Tensor> make_bench_inputs(const ir::Graph& graph, const In
     feeds[name] = std::move(t);
   }
   return feeds;
+}
+
+std::map<std::string, Tensor> inputs_from_config(const std::string& config_path, const ir::Model& model) {
+  const config::TuneConfig c = config::load_tune_config(config_path);
+  YAML::Node node = c.evaluation.dataloader;
+  std::string key = "evaluation.accuracy.dataloader";
+  if (!node) {
+    node = c.quantization.calibration_dataloader;
+    key = "quantization.calibration.dataloader";
+  }
+  if (!node) throw Error(config_path + ": evaluation.accuracy.dataloader: missing (the data to benchmark on)");
+  try {
+    quant::DataLoaderSamples samples(node, key, c.base_dir, model, c.model.inputs);
+    std::optional<quant::Feeds> first = samples.next();
+    if (!first) throw Error(key + ": the dataset is empty");
+    return *first;
+  } catch (const Error& e) {
+    throw Error(config_path + ": " + e.what());
+  }
 }
 
 }  // namespace qtune::bench

@@ -22,4 +22,8 @@ struct InputSpec {
 std::map<std::string, Tensor> make_bench_inputs(const ir::Graph& graph, const InputSpec& spec,
                                                 const std::string& model_path);
 
+// The first batch of a config's evaluation dataloader (else its calibration dataloader),
+// by model input name: real data for `qtune benchmark --data CONFIG.yaml`.
+std::map<std::string, Tensor> inputs_from_config(const std::string& config_path, const ir::Model& model);
+
 }  // namespace qtune::bench

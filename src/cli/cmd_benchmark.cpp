@@ -32,7 +32,7 @@ void add_benchmark_command(CLI::App& app) {
   struct Options {
     bench::BenchmarkOptions bench;
     std::vector<std::string> shapes, inputs;
-    std::string json;
+    std::string json, data;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("benchmark", "Measure latency and throughput of models side by side");
@@ -41,6 +41,8 @@ void add_benchmark_command(CLI::App& app) {
   cmd->add_option("--batch", o->bench.inputs.batch, "Batch size for a symbolic first input dim (default 1)");
   cmd->add_option("--shape", o->shapes, "NAME=DIMS for inputs with other symbolic dims, e.g. x=1,3,48,320");
   cmd->add_option("--input", o->inputs, "NAME=FILE.npy real input data instead of random data");
+  cmd->add_option("--data", o->data,
+                  "CONFIG.yaml: run on the first batch of its evaluation (else calibration) dataloader");
   cmd->add_option("--warmup", o->bench.warmup, "Untimed runs per model (default 3)");
   auto* iters = cmd->add_option("--iters", o->bench.iters, "Timed runs per model (and per instance)");
   cmd->add_option("--seconds", o->bench.seconds, "Seconds per model when --iters is not given (default 10)")
@@ -59,10 +61,16 @@ void add_benchmark_command(CLI::App& app) {
     exec::parse_backend(o->bench.backend);  // validate before starting workers
     if (o->bench.inputs.batch < 1) throw Error("--batch must be >= 1");
     for (const auto& s : o->shapes) o->bench.inputs.shapes.insert(ir::parse_shape_arg(s));
+    if (!o->data.empty() && !o->inputs.empty()) throw Error("--data and --input both give the inputs; use one");
     for (const auto& arg : o->inputs) {
       auto eq = arg.find('=');
       if (eq == std::string::npos) throw Error("--input " + arg + ": expected NAME=FILE.npy");
       o->bench.inputs.given[arg.substr(0, eq)] = data::read_npy(arg.substr(eq + 1));
+    }
+    if (!o->data.empty()) {
+      o->bench.inputs.given = bench::inputs_from_config(o->data, ir::load_model(o->bench.models.front()));
+      const Tensor& first = o->bench.inputs.given.begin()->second;
+      if (first.rank() > 0) o->bench.inputs.batch = first.dim(0);  // items per run, for throughput
     }
     o->bench.self_exe = self_executable();
     auto results = bench::run_benchmark(o->bench);

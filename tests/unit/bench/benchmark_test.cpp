@@ -2,6 +2,8 @@
 // fields, and clear errors for inputs it cannot shape or peers that do not start.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -67,6 +69,34 @@ TEST(BenchCli, TwoModelsSideBySideWithJson) {
     EXPECT_GT(m["peak_rss_bytes"].get<int64_t>(), 1000000);
   }
   EXPECT_DOUBLE_EQ(j["models"][0]["speedup"].get<double>(), 1.0);
+}
+
+// --data: the first batch of a config's evaluation dataloader (Fashion-MNIST, 4 per batch).
+TEST(BenchCli, DataFromAConfigsDataloader) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/")) GTEST_SKIP() << "dataset-fashion-mnist missing";
+  testing::TempDir dir("bench");
+  ir::GraphBuilder b(13);
+  auto* x = b.input("image", DataType::Float32, {-1, 1, 28, 28});
+  b.output(b.node("Gemm", {b.node("Flatten", {x}), b.weight("w", {784, 10})}));
+  const std::string model = dir.file("linear.onnx");
+  ir::save_model(b.build(), model);
+  std::ofstream(dir.file("cfg.yaml")) << R"(evaluation:
+  accuracy:
+    metric: {topk: {k: 1}}
+    dataloader:
+      batch_size: 4
+      dataset: {IDX: {images: /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz,
+                      labels: /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz}}
+      transform: [{Cast: {dtype: float32}}]
+)";
+  auto r = run_cli({"benchmark", model, "--data", dir.file("cfg.yaml"), "--iters", "3", "--threads", "1", "--json",
+                    dir.file("out.json"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir.file("out.json"));
+  EXPECT_EQ(nlohmann::json::parse(in)["models"][0]["batch"], 4);
+  auto both = run_cli({"benchmark", model, "--data", dir.file("cfg.yaml"), "--input", "image=x.npy", "--quiet"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--data and --input"), std::string::npos) << both.err;
 }
 
 TEST(BenchCli, InstancesRunConcurrently) {
