@@ -6,10 +6,8 @@
 
 #include <filesystem>
 
-#include <yaml-cpp/yaml.h>
-
 #include "cli/commands.h"
-#include "config/yaml_check.h"
+#include "config/tune_config.h"
 #include "quant/dataset_samples.h"
 #include "quant/plan_io.h"
 #include "quant/quantize_model.h"
@@ -24,38 +22,11 @@ bool is_yaml(const std::string& path) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-// The calibration dataloader of a config file (see docs/config.md).
-quant::SampleSourceFactory yaml_samples(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw Error(path + ": not valid YAML: " + e.what());
-  }
-  std::string key = "quantization.calibration.dataloader";
-  YAML::Node node = root["quantization"]["calibration"]["dataloader"];
-  if (!node) {
-    key = "evaluation.accuracy.dataloader";
-    node = root["evaluation"]["accuracy"]["dataloader"];
-  }
-  if (!node) throw Error(path + ": quantization.calibration.dataloader: missing required key");
-  std::vector<std::string> inputs;
-  if (root["model"] && root["model"]["inputs"]) inputs = config::get_strings(root["model"], "inputs", "model");
-  const std::string base = std::filesystem::path(path).parent_path().string();
-  return [=](const ir::Model& prepared) -> std::unique_ptr<quant::SampleSource> {
-    try {
-      return std::make_unique<quant::DataLoaderSamples>(node, key, base, prepared, inputs);
-    } catch (const Error& e) {
-      throw Error(path + ": " + e.what());
-    }
-  };
-}
-
 }  // namespace
 
 void add_quantize_command(CLI::App& app) {
   struct Options {
-    std::string model, output, calib, stats, plan, algo = "minmax", activation = "uint8_asym", weight = "int8_sym";
+    std::string model, output, calib, stats, plan, config, algo = "minmax", activation = "uint8_asym", weight = "int8_sym";
     double percentile = 99.99;
     int64_t calib_size = 0;
     bool per_channel = false, per_tensor = false, bias_fp32 = false, no_input_quant = false;
@@ -74,6 +45,9 @@ void add_quantize_command(CLI::App& app) {
                   "yields the samples");
   cmd->add_option("--calib-size", o->calib_size, "Use at most N calibration samples (default: all)");
   cmd->add_option("--stats", o->stats, "Calibration statistics file: reused when it exists, else written");
+  cmd->add_option("--config", o->config,
+                  "YAML config (docs/config.md): its quantization section gives the plan and the sampling size, "
+                  "its dataloader the calibration data when --calib is not given");
   cmd->add_option("--plan", o->plan,
                   "Replay a plan (the deploy.yaml qtune tune writes) instead of the options below");
   cmd->add_option("--algo", o->algo, "Activation range: minmax (default), percentile, kl, mse");
@@ -95,7 +69,9 @@ void add_quantize_command(CLI::App& app) {
   cmd->callback([o, cmd] {
     if (o->per_channel && o->per_tensor) throw Error("--per-channel and --per-tensor exclude each other");
     if (o->calib_size < 0) throw Error("--calib-size must be >= 0");
-    if (o->calib.empty() && o->stats.empty()) throw Error("give --calib DATA (or --stats FILE of an earlier run)");
+    if (o->calib.empty() && o->stats.empty() && o->config.empty())
+      throw Error("give --calib DATA (or --stats FILE of an earlier run, or --config CONFIG.yaml)");
+    if (!o->config.empty() && !o->plan.empty()) throw Error("--config and --plan both give the plan; use one");
     quant::QuantizeJob job;
     job.model_path = o->model;
     job.output_path = o->output;
@@ -120,17 +96,29 @@ void add_quantize_command(CLI::App& app) {
       throw Error("--reduce-range '" + o->reduce_range + "': expected auto, on or off");
     job.plan.exclude_op_types = o->exclude_ops;
     job.plan.exclude_node_regex = o->exclude_nodes;
-    if (!o->plan.empty()) {
+    std::optional<config::TuneConfig> cfg;
+    if (!o->config.empty()) cfg = config::load_tune_config(o->config);
+    if (!o->plan.empty() || cfg) {
       for (const char* flag : {"--algo", "--percentile", "--activation-scheme", "--weight-scheme", "--per-channel",
                                "--per-tensor", "--bias-fp32", "--no-input-quant", "--reduce-range", "--exclude-op",
                                "--exclude-node"})
-        if (cmd->count(flag)) throw Error(std::string("--plan replaces ") + flag + "; give one or the other");
-      const quant::LoadedPlan loaded = quant::load_plan(o->plan);
-      job.plan = loaded.plan;
-      if (!cmd->count("--calib-size")) job.sampling_size = loaded.sampling_size;
+        if (cmd->count(flag))
+          throw Error(std::string(cfg ? "--config" : "--plan") + " replaces " + flag + "; give one or the other");
+      if (cfg) {
+        job.plan = config::base_plan(*cfg);
+        if (!cmd->count("--calib-size")) job.sampling_size = cfg->quantization.sampling_sizes.front();
+      } else {
+        const quant::LoadedPlan loaded = quant::load_plan(o->plan);
+        job.plan = loaded.plan;
+        if (!cmd->count("--calib-size")) job.sampling_size = loaded.sampling_size;
+      }
     }
-    if (is_yaml(o->calib)) {
-      job.samples = yaml_samples(o->calib);
+    if (o->calib.empty() && cfg) {
+      job.samples = quant::config_calibration_samples(*cfg);
+    } else if (is_yaml(o->calib)) {
+      const config::TuneConfig data = config::load_tune_config(o->calib);
+      job.samples = quant::config_calibration_samples(data);
+      if (!cmd->count("--calib-size") && !cfg && o->plan.empty()) job.sampling_size = data.quantization.sampling_sizes.front();
     } else if (!o->calib.empty()) {
       const std::string root = o->calib;
       job.samples = [root](const ir::Model& prepared) -> std::unique_ptr<quant::SampleSource> {

@@ -33,4 +33,23 @@ std::optional<Feeds> DataLoaderSamples::next() {
 
 int64_t DataLoaderSamples::size_hint() const { return static_cast<int64_t>(loader_->num_batches()); }
 
+SampleSourceFactory config_calibration_samples(const config::TuneConfig& c) {
+  YAML::Node node = c.quantization.calibration_dataloader;
+  std::string key = "quantization.calibration.dataloader";
+  if (!node) {
+    node = c.evaluation.dataloader;
+    key = "evaluation.accuracy.dataloader";
+  }
+  if (!node)
+    throw Error(c.path + ": quantization.calibration.dataloader: missing (and there is no evaluation dataloader to "
+                         "calibrate on)");
+  return [c, node, key](const ir::Model& model) -> std::unique_ptr<SampleSource> {
+    try {
+      return std::make_unique<DataLoaderSamples>(node, key, c.base_dir, model, c.model.inputs);
+    } catch (const Error& e) {
+      throw Error(c.path + ": " + e.what());
+    }
+  };
+}
+
 }  // namespace qtune::quant

@@ -5,10 +5,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "config/tune_config.h"
 #include "data/data_loader.h"
 #include "quant/sample_source.h"
 
@@ -32,5 +34,12 @@ class DataLoaderSamples : public SampleSource {
   std::string last_source_;
   size_t batch_index_ = 0;
 };
+
+// Makes a fresh sample source for a model (calibration is read once per source).
+using SampleSourceFactory = std::function<std::unique_ptr<SampleSource>(const ir::Model& model)>;
+
+// The calibration data a config describes: quantization.calibration.dataloader, else the
+// evaluation's dataloader; model.inputs names the inputs. Errors name the config file.
+SampleSourceFactory config_calibration_samples(const config::TuneConfig& config);
 
 }  // namespace qtune::quant

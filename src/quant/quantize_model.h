@@ -9,14 +9,13 @@
 #include <string>
 
 #include "quant/calibration.h"
+#include "quant/dataset_samples.h"
 #include "quant/plan.h"
 #include "quant/quantizer.h"
 #include "quant/sensitivity.h"
 
 namespace qtune::quant {
 
-// Makes a fresh sample source for the prepared model (the calibration data).
-using SampleSourceFactory = std::function<std::unique_ptr<SampleSource>(const ir::Model& prepared)>;
 
 struct QuantizeJob {
   std::string model_path;

@@ -37,21 +37,7 @@ TuneOutcome tune_from_config(const config::TuneConfig& c, const std::string& mod
     throw Error(c.path + ": evaluation.accuracy: missing; tuning needs a metric (metric + dataloader, or command)");
   const ir::Model model = ir::load_model(path);
 
-  YAML::Node calib = c.quantization.calibration_dataloader;
-  std::string calib_key = "quantization.calibration.dataloader";
-  if (!calib) {
-    calib = c.evaluation.dataloader;
-    calib_key = "evaluation.accuracy.dataloader";
-  }
-  if (!calib)
-    throw Error(c.path + ": quantization.calibration.dataloader: missing (and there is no evaluation dataloader to "
-                         "calibrate on)");
-  std::unique_ptr<quant::DataLoaderSamples> samples;
-  try {
-    samples = std::make_unique<quant::DataLoaderSamples>(calib, calib_key, c.base_dir, model, c.model.inputs);
-  } catch (const Error& e) {
-    throw Error(c.path + ": " + e.what());
-  }
+  std::unique_ptr<quant::SampleSource> samples = quant::config_calibration_samples(c)(model);
 
   config::TuneConfig adjusted = c;
   eval::Evaluator evaluator(evaluation_of(c), options.quiet, c.tuning.workspace);

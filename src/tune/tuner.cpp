@@ -1,5 +1,6 @@
 #include "tune/tuner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -193,7 +194,9 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
     out.trials.push_back(r);
     if (r.meets && (!best || faster(r, out.trials[*best], tuning.objective))) best = out.trials.size() - 1;
     const double elapsed = seconds_since(started);
-    const double per_trial = elapsed / static_cast<double>(out.trials.size());
+    // Trials read back from the history took no time now: estimate from evaluated ones.
+    const auto evaluated = std::count_if(out.trials.begin(), out.trials.end(), [](const TrialResult& t) { return !t.reused; });
+    const double per_trial = evaluated ? elapsed / static_cast<double>(evaluated) : 0.0;
     double eta = per_trial * (tuning.max_trials - static_cast<int>(out.trials.size()));
     if (tuning.timeout_seconds > 0) eta = std::min(eta, std::max(0.0, tuning.timeout_seconds - elapsed));
     log(fmt::format("trial {}/{} {}: {} {:.6g} (target {} {:.6g}) {}{} | best: {} | elapsed {}{}", r.index,
@@ -201,7 +204,7 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
                     higher ? ">=" : "<=", out.target, r.meets ? "meets" : "misses",
                     std::isnan(r.latency_ms) ? "" : fmt::format(", {:.2f} ms", r.latency_ms),
                     best ? fmt::format("trial {}", *best + 1) : std::string("none"), format_duration(elapsed),
-                    tuning.timeout_seconds == 0 && r.meets && strategy->stops_at_first_pass()
+                    (tuning.timeout_seconds == 0 && r.meets && strategy->stops_at_first_pass()) || !evaluated
                         ? ""
                         : ", at most " + format_duration(eta) + " left"));
     if (r.meets && tuning.timeout_seconds == 0 && strategy->stops_at_first_pass()) break;
