@@ -5,24 +5,27 @@
 namespace qtune::ops {
 namespace {
 
-// round(x) + zero_point, saturated. lrintf rounds half to even (the default rounding mode,
-// as QuantizeLinear specifies) and, with -fno-math-errno, is one vector instruction; the
-// clamps then run on integers.
-inline uint8_t to_u8(float x, float zero_point) {
-  constexpr float kLimit = 1 << 30;  // keeps the int32 conversion defined
+// round(x) + zero_point, saturated. Rounding half to even (QuantizeLinear's rule) by the
+// 1.5 * 2^23 trick, exact for |x| < 2^22: adding and subtracting it leaves no fraction bits
+// and the FPU rounds to even. Unlike lrintf (which returns a long) it vectorizes in every
+// clone; the clamps then run on integers.
+inline int32_t rounded(float x) {
+  constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
+  constexpr float kLimit = 4194304.0f;   // 2^22
   x = x < -kLimit ? -kLimit : x;
   x = x > kLimit ? kLimit : x;
-  int32_t q = static_cast<int32_t>(lrintf(x)) + static_cast<int32_t>(zero_point);
+  return static_cast<int32_t>((x + kMagic) - kMagic);
+}
+
+inline uint8_t to_u8(float x, float zero_point) {
+  int32_t q = rounded(x) + static_cast<int32_t>(zero_point);
   q = q < 0 ? 0 : q;
   q = q > 255 ? 255 : q;
   return static_cast<uint8_t>(q);
 }
 
 inline int8_t to_s8(float x, float zero_point) {
-  constexpr float kLimit = 1 << 30;
-  x = x < -kLimit ? -kLimit : x;
-  x = x > kLimit ? kLimit : x;
-  int32_t q = static_cast<int32_t>(lrintf(x)) + static_cast<int32_t>(zero_point);
+  int32_t q = rounded(x) + static_cast<int32_t>(zero_point);
   q = q < -128 ? -128 : q;
   q = q > 127 ? 127 : q;
   return static_cast<int8_t>(q);
