@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
 #include "exec/buffer_pool.h"
 #include "ir/model_io.h"
@@ -125,7 +126,10 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
       passes::fold_constants(g, fold);
       optimize_stats_ = passes::optimize_graph(g);
       if (lower) {
-        lower_stats_ = passes::lower_qdq(g);
+        passes::LowerQdqOptions lowering;
+        if (options.backend == Backend::Dnnl && !backends::dnnl_backend::int8_kernels_have_vnni())
+          lowering.max_weight_magnitude = 64;
+        lower_stats_ = passes::lower_qdq(g, lowering);
         passes::fold_constants(g);  // the weights of units that stayed float
       }
       // oneDNN convolutions run on NHWC activations without reorders; the reference

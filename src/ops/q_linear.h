@@ -73,7 +73,8 @@ struct ValueStore {
       // integer of v / scale, not of v / scale + zero_point.
       constexpr float lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
       constexpr float limit = 4194304.0f;  // 2^22: where round_half_even stays exact
-      const float q = round_half_even(std::max(-limit, std::min(limit, v / scale))) + zero_point;
+      const float r = v == v ? v / scale : 0.0f;  // NaN quantizes to the zero point
+      const float q = round_half_even(std::max(-limit, std::min(limit, r))) + zero_point;
       return static_cast<T>(std::max(lo, std::min(hi, q)));
     }
   }

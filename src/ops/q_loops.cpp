@@ -12,6 +12,7 @@ namespace {
 inline int32_t rounded(float x) {
   constexpr float kMagic = 12582912.0f;  // 1.5 * 2^23
   constexpr float kLimit = 4194304.0f;   // 2^22
+  x = x == x ? x : 0.0f;  // NaN quantizes to the zero point, as QuantizeLinear's reference does
   x = x < -kLimit ? -kLimit : x;
   x = x > kLimit ? kLimit : x;
   return static_cast<int32_t>((x + kMagic) - kMagic);

@@ -20,7 +20,7 @@ constexpr int kConvSumInput = 3;
 // Ops whose output elements are input elements: they run on INT8 data unchanged when the
 // same scale and zero point quantize their input and output.
 const std::set<std::string> kPassThrough = {"MaxPool", "Reshape", "Transpose", "Flatten", "Squeeze",
-                                            "Unsqueeze", "Slice", "Identity", "GlobalMaxPool", "Resize"};
+                                            "Unsqueeze", "Slice", "Identity", "Resize"};
 
 // Per-tensor parameters of a QuantizeLinear/DequantizeLinear with constant scale and zero point.
 std::optional<ActivationQuant> per_tensor_params(const ir::Node* n) {
@@ -77,7 +77,7 @@ struct Weights {
 
 // v = DequantizeLinear(constant int8 W) with zero zero points, per tensor or per channel
 // along `axis`. Sets *why when it is not.
-std::optional<Weights> weight_dq(const ir::Value* v, int axis, std::string* why) {
+std::optional<Weights> weight_dq(const ir::Value* v, int axis, int max_magnitude, std::string* why) {
   const ir::Node* n = onnx_producer(v, "DequantizeLinear");
   const Tensor* w = n ? constant_of(n->input(0)) : nullptr;
   if (!w) {
@@ -112,6 +112,12 @@ std::optional<Weights> weight_dq(const ir::Value* v, int axis, std::string* why)
     *why = "weight zero point is not a constant";
     return std::nullopt;
   }
+  for (int8_t q : w->values<int8_t>())
+    if (std::abs(static_cast<int>(q)) > max_magnitude) {
+      *why = "int8 weights beyond +-" + std::to_string(max_magnitude) +
+             " would saturate in oneDNN's INT8 kernels on this CPU (no VNNI): quantize with reduce_range";
+      return std::nullopt;
+    }
   return Weights{n->input(0), n->input(1)};
 }
 
@@ -123,7 +129,9 @@ float scale_at(const Tensor& scale, int64_t c) { return scale.data<float>()[scal
 ir::Value* lowered_bias(ir::Graph& g, ir::Value* b, float x_scale, const Tensor& w_scale, int64_t channels,
                         float beta, std::string* why) {
   if (const Tensor* c = constant_of(b); c && c->dtype() == DataType::Float32) {
-    if (c->numel() != channels && c->numel() != 1) {
+    // One value, or one per channel along the last axis ([N], [1, N]); [N, 1] is not a bias.
+    const bool along_last = c->rank() >= 1 && c->dim(-1) == channels && c->numel() == channels;
+    if (c->numel() != 1 && !along_last) {
       *why = "bias " + c->describe() + " is not one value per output channel";
       return nullptr;
     }
@@ -177,12 +185,23 @@ void replace_unit(ir::Graph& g, ir::Node* n, const std::optional<Requantized>& y
 
 class Lowering {
  public:
-  explicit Lowering(ir::Graph& g) : g_(g) {}
+  Lowering(ir::Graph& g, const LowerQdqOptions& options) : g_(g), options_(options) {}
 
-  // Lowering a node removes it and the QuantizeLinear after it, never another candidate:
-  // the list taken up front stays valid.
+  static bool is_candidate(const ir::Node* n) {
+    for (const char* op : {"Conv", "ConvTranspose", "MatMul", "Gemm"})
+      if (is_onnx_op(n, op) || is_qtune_op(n, std::string("Fused") + op)) return true;
+    return (is_onnx_op(n, "Add") || is_onnx_op(n, "Mul") || is_onnx_op(n, "Concat") ||
+            is_onnx_op(n, "GlobalAveragePool") || (n->domain().empty() && kPassThrough.count(n->op_type())));
+  }
+
+  // Lowering a candidate removes it and the QuantizeLinear after it (never another
+  // candidate), so the candidates are listed before anything is removed and only they are
+  // visited: a removed QuantizeLinear is never touched again.
   LowerQdqStats run() {
-    for (ir::Node* n : g_.topological_order()) {
+    std::vector<ir::Node*> candidates;
+    for (ir::Node* n : g_.topological_order())
+      if (is_candidate(n)) candidates.push_back(n);
+    for (ir::Node* n : candidates) {
       if (is_onnx_op(n, "Conv") || is_qtune_op(n, "FusedConv"))
         lower_conv(n);
       else if (is_onnx_op(n, "ConvTranspose") || is_qtune_op(n, "FusedConvTranspose"))
@@ -216,7 +235,7 @@ class Lowering {
       return;
     }
     std::string why;
-    std::optional<Weights> w = weight_dq(n->input(1), 0, &why);
+    std::optional<Weights> w = weight_dq(n->input(1), 0, options_.max_weight_magnitude, &why);
     if (!w) return decline(n, why);
     const Tensor& w_scale = w->scale->initializer();
     const int64_t channels = w->data->initializer().dim(0);
@@ -248,7 +267,7 @@ class Lowering {
     }
     std::string why;
     // Per-channel scales along the output channels, axis 1 of [C, M/group, k...]: with one group.
-    std::optional<Weights> w = weight_dq(n->input(1), 1, &why);
+    std::optional<Weights> w = weight_dq(n->input(1), 1, options_.max_weight_magnitude, &why);
     if (!w) return decline(n, why);
     const Tensor& w_scale = w->scale->initializer();
     const int64_t group = n->attr_int("group", 1);
@@ -278,7 +297,7 @@ class Lowering {
     if (gemm && n->attr_int("transA", 0) != 0) return decline(n, "Gemm with transA");
     const bool trans_b = gemm && n->attr_int("transB", 0) != 0;
     std::string why;
-    std::optional<Weights> w = weight_dq(n->input(1), trans_b ? 0 : 1, &why);
+    std::optional<Weights> w = weight_dq(n->input(1), trans_b ? 0 : 1, options_.max_weight_magnitude, &why);
     if (!w) return decline(n, why);
     const Tensor& wq = w->data->initializer();
     if (wq.rank() != 2) return decline(n, "weights of rank " + std::to_string(wq.rank()) + " (the kernel takes [K, N])");
@@ -389,12 +408,15 @@ class Lowering {
   }
 
   ir::Graph& g_;
+  LowerQdqOptions options_;
   LowerQdqStats stats_;
 };
 
 }  // namespace
 
-LowerQdqStats lower_qdq(ir::Graph& graph) { return Lowering(graph).run(); }
+LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options) {
+  return Lowering(graph, options).run();
+}
 
 bool has_qdq(const ir::Graph& graph) {
   for (const ir::Node* n : graph.nodes())

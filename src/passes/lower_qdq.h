@@ -32,7 +32,13 @@ struct LowerQdqStats {
   std::vector<std::pair<std::string, std::string>> declined;
 };
 
-LowerQdqStats lower_qdq(ir::Graph& graph);
+struct LowerQdqOptions {
+  // Units whose int8 weights exceed this magnitude stay float: oneDNN's INT8 kernels on a
+  // CPU without VNNI saturate beyond 64 (weights quantized with reduce_range fit).
+  int max_weight_magnitude = 127;
+};
+
+LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options = {});
 
 // True when the graph has QuantizeLinear or DequantizeLinear nodes.
 bool has_qdq(const ir::Graph& graph);

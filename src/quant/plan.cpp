@@ -1,6 +1,6 @@
 #include "quant/plan.h"
 
-#include <oneapi/dnnl/dnnl.hpp>
+#include "backends/dnnl/dnnl_common.h"
 
 #include "qtune/error.h"
 
@@ -14,15 +14,7 @@ Precision parse_precision(const std::string& name) {
   throw Error("precision '" + name + "': expected int8 or fp32");
 }
 
-bool cpu_has_vnni() {
-  // What oneDNN will use (it honours DNNL_MAX_CPU_ISA), not merely what the CPU has.
-  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-  auto has = [isa](dnnl::cpu_isa feature) {
-    const auto bits = static_cast<unsigned>(feature);
-    return (isa & bits) == bits;
-  };
-  return has(dnnl::cpu_isa::avx512_core_vnni) || has(dnnl::cpu_isa::avx2_vnni);
-}
+bool cpu_has_vnni() { return backends::dnnl_backend::int8_kernels_have_vnni(); }
 
 QuantPlan default_plan() {
   QuantPlan plan;

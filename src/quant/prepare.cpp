@@ -1,5 +1,7 @@
 #include "quant/prepare.h"
 
+#include <set>
+
 #include "ir/model_io.h"
 #include "passes/eliminate_dead_nodes.h"
 #include "passes/fold_batch_norm.h"
@@ -16,9 +18,17 @@ namespace {
 
 constexpr int kMaxRounds = 4;
 
+// Plans, statistics and reports refer to nodes by name: every node gets one, and names
+// ONNX allowed to repeat are made unique (the later ones get a suffix).
 void name_every_node(ir::Graph& g) {
-  for (ir::Node* n : g.nodes())
-    if (n->name().empty()) g.set_node_name(n, g.unique_name(n->op_type()));
+  std::set<std::string> seen;
+  for (ir::Node* n : g.nodes()) {
+    if (!n->name().empty() && seen.insert(n->name()).second) continue;
+    const std::string base = n->name().empty() ? n->op_type() : n->name();
+    g.set_node_name(n, "");  // so that its own name does not count as taken
+    g.set_node_name(n, g.unique_name(base));
+    seen.insert(n->name());
+  }
 }
 
 }  // namespace

@@ -9,11 +9,13 @@
 namespace qtune::quant {
 namespace {
 
-// Smallest power of two >= v (v > 0).
-double pow2_ceil(double v) {
+// Smallest power of two > v (v > 0). Strictly above: a value equal to R would have to be
+// clamped into the last bin, where doubling R later moves it to another bin than direct
+// binning would, and merged statistics would depend on the order samples arrived in.
+double pow2_above(double v) {
   int exp = 0;
-  double mantissa = std::frexp(v, &exp);  // v = mantissa * 2^exp, mantissa in [0.5, 1)
-  return mantissa == 0.5 ? v : std::ldexp(1.0, exp);
+  std::frexp(v, &exp);  // v = mantissa * 2^exp, mantissa in [0.5, 1)
+  return std::ldexp(1.0, exp);
 }
 
 bool is_pow2(double v) {
@@ -76,10 +78,10 @@ NonFinite TensorStats::update(const float* data, int64_t n) {
   if (needed > 0) {
     if (range_ == 0) {
       // Every value before this one was 0: they go to the bin starting at 0.
-      range_ = pow2_ceil(needed);
+      range_ = pow2_above(needed);
       histogram_[static_cast<size_t>(bins_per_side_)] += count_;
-    } else if (needed > range_) {
-      grow_to(pow2_ceil(needed));
+    } else if (needed >= range_) {
+      grow_to(pow2_above(needed));
     }
   }
   count_ += finite;
@@ -92,7 +94,7 @@ NonFinite TensorStats::update(const float* data, int64_t n) {
     float v = data[i];
     if (!std::isfinite(v)) continue;
     auto bin = static_cast<int64_t>(std::floor(static_cast<double>(v) * inv_width)) + bins_per_side_;
-    ++bins[std::clamp<int64_t>(bin, 0, last)];  // v == R lands in the last bin
+    ++bins[std::clamp<int64_t>(bin, 0, last)];  // |v| < R: the clamp only guards rounding
   }
   return bad;
 }

@@ -15,8 +15,8 @@ constexpr int kConvSumInput = 3;
 
 const std::set<std::string> kComputeOps = {"Conv", "ConvTranspose", "MatMul", "Gemm"};
 // Ops whose output is made of input values: INT8 in and out with one scale, exactly.
-const std::set<std::string> kExactPassThrough = {"MaxPool", "GlobalMaxPool", "Transpose", "Reshape",
-                                                 "Flatten", "Squeeze", "Unsqueeze",    "Slice"};
+const std::set<std::string> kExactPassThrough = {"MaxPool", "Transpose", "Reshape", "Flatten",
+                                                 "Squeeze", "Unsqueeze", "Slice"};
 // Ops that average input values: INT8 with one scale, up to rounding.
 const std::set<std::string> kAveragingPassThrough = {"AveragePool", "GlobalAveragePool"};
 

@@ -12,7 +12,7 @@
 
 namespace qtune::tune {
 
-History::History(std::string path) : path_(std::move(path)) {}
+History::History(std::string path, std::string run) : path_(std::move(path)), run_(std::move(run)) {}
 
 History::~History() {
   if (file_) std::fclose(file_);
@@ -35,6 +35,8 @@ std::map<std::string, TrialResult> History::load() const {
       throw Error(where + ": not a JSON record");
     }
     try {
+      if (j.at("run").get<std::string>() != run_)
+        throw Error(where + ": this trial was run on another model or calibration set; use another workspace");
       TrialResult r;
       r.index = j.at("trial").get<int>();
       r.spec.description = j.at("description").get<std::string>();
@@ -57,10 +59,12 @@ std::map<std::string, TrialResult> History::load() const {
 void History::append(const TrialResult& r, const std::string& change) {
   if (!file_) {
     std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+    cut_torn_last_line();
     file_ = std::fopen(path_.c_str(), "a");
     if (!file_) throw Error(path_ + ": cannot open for appending");
   }
   nlohmann::json j = {{"trial", r.index},
+                      {"run", run_},
                       {"key", quant::plan_key(r.spec.plan, r.spec.sampling_size)},
                       {"description", r.spec.description},
                       {"change", change},
@@ -75,6 +79,17 @@ void History::append(const TrialResult& r, const std::string& change) {
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0 ||
       ::fsync(::fileno(file_)) != 0)
     throw Error(path_ + ": cannot write the trial record (disk full?)");
+}
+
+void History::cut_torn_last_line() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec)) return;
+  std::ifstream in(path_, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.empty() || text.back() == '\n') return;
+  const size_t keep = text.find_last_of('\n') == std::string::npos ? 0 : text.find_last_of('\n') + 1;
+  std::filesystem::resize_file(path_, keep, ec);
+  if (ec) throw Error(path_ + ": cannot cut the torn last record (" + ec.message() + ")");
 }
 
 void History::clear() {

@@ -47,6 +47,9 @@ TuneOutcome tune_from_config(const config::TuneConfig& c, const std::string& mod
   TuneOptions tune_options = options;
   tune_options.baseline_tag = YAML::Dump(YAML::Node(c.evaluation.metric)) + YAML::Dump(YAML::Node(c.evaluation.dataloader)) +
                               c.evaluation.command;
+  YAML::Node calibration = c.quantization.calibration_dataloader ? c.quantization.calibration_dataloader
+                                                                  : c.evaluation.dataloader;
+  tune_options.calibration_tag = YAML::Dump(YAML::Node(calibration)) + "\nbase:" + c.base_dir;
   Tuner tuner(adjusted, tune_options);
   return tuner.tune(model, *samples, [&](const ir::Model& m) { return evaluator.evaluate(m, path, so).value; });
 }

@@ -73,7 +73,9 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
     }
   };
   Workspace ws(tuning.workspace);
-  History history(ws.file("history.jsonl"));
+  const std::string model_bytes = ir::serialize_model(model);
+  const std::string run = fnv1a64_hex(model_bytes + "\ncalibration:" + options_.calibration_tag);
+  History history(ws.file("history.jsonl"), run);
   std::map<std::string, TrialResult> earlier = history.load();
   if (!options_.resume && !earlier.empty())
     throw Error(history.path() + ": this workspace holds an earlier tuning run (" + std::to_string(earlier.size()) +
@@ -87,12 +89,12 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
   const std::vector<int64_t>& sizes = config_.quantization.sampling_sizes;
   bool cached = true;
   for (int64_t n : sizes) {
-    if (!std::filesystem::exists(ws.stats_file(n))) {
+    if (!std::filesystem::exists(ws.stats_file(n, run))) {
       cached = false;
       break;
     }
-    stats[n] = quant::CalibrationStats::load(ws.stats_file(n));
-    stats[n].check_model(prepared, ws.stats_file(n));
+    stats[n] = quant::CalibrationStats::load(ws.stats_file(n, run));
+    stats[n].check_model(prepared, ws.stats_file(n, run));
   }
   KeepFirst keep(calibration, kSensitivitySamples);
   if (!cached) {
@@ -109,7 +111,7 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
         log(fmt::format("calibration: only {} samples available for sampling_size {}", all.samples, n));
         stats[n] = all;
       }
-      stats[n].save(ws.stats_file(n));
+      stats[n].save(ws.stats_file(n, run));
     }
     log(fmt::format("calibration: {} samples", all.samples));
   } else {
@@ -121,7 +123,7 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
 
   // The FP32 baseline, once per model and evaluation.
   TuneOutcome out;
-  const std::string fingerprint = fnv1a64_hex(ir::serialize_model(model) + "\n" + options_.baseline_tag);
+  const std::string fingerprint = fnv1a64_hex(model_bytes + "\n" + options_.baseline_tag);
   if (std::optional<double> b = ws.baseline(fingerprint)) {
     out.baseline = *b;
     log(fmt::format("baseline (FP32): {:.6g} (from the workspace)", out.baseline));
@@ -152,7 +154,7 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
   latency.iters = config_.evaluation.performance.iters;
 
   TuningContext context(config_, quantizer, [&](const TrialSpec& base) {
-    const std::string key = quant::plan_key(base.plan, base.sampling_size);
+    const std::string key = run + "_" + quant::plan_key(base.plan, base.sampling_size);
     if (auto r = ws.sensitivity(key)) return *r;
     quant::SensitivityOptions so;
     so.threads = options_.threads;
@@ -176,6 +178,12 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
     if (auto it = earlier.find(key); it != earlier.end()) {
       r = it->second;
       r.spec.description = spec->description;
+      // The criterion may have changed since: judge the recorded accuracy again.
+      r.meets = meets(r.accuracy);
+      if (r.meets && tuning.objective == "performance" && std::isnan(r.latency_ms)) {
+        const quant::QuantizeResult q = quantizer.quantize(stats.at(spec->sampling_size), spec->plan);
+        r.latency_ms = measure_latencies_ms({&q.model}, feeds, latency)[0];
+      }
     } else {
       if (tuning.timeout_seconds > 0 && spent + seconds_since(loop_start) >= tuning.timeout_seconds) break;
       const auto t0 = Clock::now();

@@ -35,6 +35,9 @@ struct TuneOptions {
   int threads = 0;           // calibration and latency threads (0: all cores)
   std::FILE* log = stdout;   // one line per trial and the summary; nullptr: silent
   std::string baseline_tag;  // identifies the evaluation (config text), so a changed one re-measures the baseline
+  // Identifies the calibration data (config text); with the model it keys the cached
+  // statistics, sensitivity rankings and the history, so none is reused for other data.
+  std::string calibration_tag;
 };
 
 struct TuneOutcome {

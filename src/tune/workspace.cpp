@@ -41,8 +41,8 @@ void Workspace::save_baseline(const std::string& fingerprint, double accuracy, d
   write_file_atomic(file("baseline.json"), j.dump(2) + "\n");
 }
 
-std::string Workspace::stats_file(int64_t sampling_size) const {
-  return file("calibration_" + std::to_string(sampling_size) + ".json");
+std::string Workspace::stats_file(int64_t sampling_size, const std::string& run) const {
+  return file("calibration_" + std::to_string(sampling_size) + "_" + run + ".json");
 }
 
 std::optional<std::vector<quant::UnitSensitivity>> Workspace::sensitivity(const std::string& key) const {

@@ -22,7 +22,8 @@ class Workspace {
   std::optional<double> baseline(const std::string& fingerprint) const;
   void save_baseline(const std::string& fingerprint, double accuracy, double seconds) const;
 
-  std::string stats_file(int64_t sampling_size) const;
+  // `run` fingerprints the model and calibration data the statistics belong to.
+  std::string stats_file(int64_t sampling_size, const std::string& run) const;
 
   std::optional<std::vector<quant::UnitSensitivity>> sensitivity(const std::string& key) const;
   void save_sensitivity(const std::string& key, const std::vector<quant::UnitSensitivity>& ranking) const;

@@ -8,6 +8,15 @@ namespace qtune::backends::dnnl_backend {
 
 using tag = dnnl::memory::format_tag;
 
+bool int8_kernels_have_vnni() {
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  auto has = [isa](dnnl::cpu_isa feature) {
+    const auto bits = static_cast<unsigned>(feature);
+    return (isa & bits) == bits;
+  };
+  return has(dnnl::cpu_isa::avx512_core_vnni) || has(dnnl::cpu_isa::avx2_vnni);
+}
+
 dnnl::engine& cpu_engine() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   return engine;

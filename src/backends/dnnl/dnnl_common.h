@@ -15,6 +15,9 @@
 namespace qtune::backends::dnnl_backend {
 
 dnnl::engine& cpu_engine();
+// True when oneDNN's INT8 kernels multiply-add with VNNI (it honours DNNL_MAX_CPU_ISA). Without
+// VNNI they sum pairs of u8*s8 products in 16 bits, which saturates once |weight| > 64.
+bool int8_kernels_have_vnni();
 // One stream per thread: kernels of concurrent sessions never share a stream.
 dnnl::stream& cpu_stream();
 

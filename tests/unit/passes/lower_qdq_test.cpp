@@ -9,6 +9,8 @@
 
 #include "exec/session.h"
 #include "ir/graph_builder.h"
+#include "ir/model_io.h"
+#include "quant/plan.h"
 #include "quant/prepare.h"
 #include "quant/quantizer.h"
 
@@ -129,6 +131,33 @@ TEST(LowerQdq, LoweredGraphComputesWhatTheQdqGraphComputes) {
   EXPECT_LE(worst, 0.02 * range);
 }
 
+// Shapes the INT8 kernels must not take: GlobalMaxPool (float-only kernel) and a Gemm bias
+// of shape [N, 1] (a column, not one value per output channel, when M == N).
+TEST(LowerQdq, CasesWithoutAnInt8FormStillComputeTheQdqGraph) {
+  ir::GraphBuilder b(13, 4);
+  auto* x = b.input("x", DataType::Float32, {4, 2, 6, 6});
+  auto* c = b.node("Conv", {x, b.weight("w1", {4, 2, 3, 3}), b.weight("b1", {4})}, {}, "conv1");
+  auto* flat = b.node("Flatten", {b.node("GlobalMaxPool", {c}, {}, "gmp")}, {}, "flat");
+  b.output(b.node("Gemm", {flat, b.weight("w2", {4, 4}), b.weight("c2", {4, 1})}, {}, "fc"));
+  ir::Model prepared = quant::prepare_for_quantization(b.build(), "m");
+  std::vector<quant::Feeds> samples = {{{"x", random_input({4, 2, 6, 6}, 1)}}, {{"x", random_input({4, 2, 6, 6}, 2)}}};
+  quant::VectorSamples source(samples);
+  quant::CalibrationOptions co;
+  co.quiet = true;
+  quant::Quantizer quantizer(prepared, "m");
+  // The default plan: 7-bit weights on a CPU without VNNI, so the dnnl session lowers too.
+  const ir::Model qdq =
+      std::move(quantizer.quantize(quant::calibrate(prepared, source, co), quant::default_plan()).model);
+  for (exec::Backend backend : {exec::Backend::Reference, exec::Backend::Dnnl}) {
+    exec::Session lowered(qdq, options(true, backend), "m");
+    exec::Session fake(qdq, options(false), "m");
+    const std::map<std::string, Tensor> feeds = {{"x", random_input({4, 2, 6, 6}, 3)}};
+    const Tensor got = lowered.run(feeds)[0].second, want = fake.run(feeds)[0].second;
+    ASSERT_EQ(got.dims(), want.dims());
+    for (int64_t i = 0; i < want.numel(); ++i) EXPECT_NEAR(got.data<float>()[i], want.data<float>()[i], 1e-3) << i << " backend " << static_cast<int>(backend);
+  }
+}
+
 TEST(LowerQdq, AsymmetricWeightsStayFloatAndSayWhy) {
   ir::Model prepared = quant::prepare_for_quantization(model(), "m");
   std::vector<quant::Feeds> samples = {{{"x", random_input({1, 3, 16, 16}, 9)}}};
@@ -145,6 +174,21 @@ TEST(LowerQdq, AsymmetricWeightsStayFloatAndSayWhy) {
   EXPECT_EQ(lowered.lower_stats().declined.front().second, "weights have a non-zero zero point (asymmetric weights)");
   // The units that stayed float still run: their weights were folded to float.
   EXPECT_NO_THROW(lowered.run({{"x", random_input({1, 3, 16, 16}, 1)}}));
+}
+
+// Full-range int8 weights on a CPU whose INT8 kernels saturate: the unit stays float (exact)
+// and says why; 7-bit weights lower.
+TEST(LowerQdq, FullRangeWeightsStayFloatWhereTheKernelsWouldSaturate) {
+  const Quantized q = quantize_model();
+  ir::Model copy = ir::clone_model(q.qdq);
+  passes::LowerQdqOptions saturating;
+  saturating.max_weight_magnitude = 64;
+  const passes::LowerQdqStats stats = passes::lower_qdq(*copy.graph, saturating);
+  ASSERT_FALSE(stats.declined.empty());
+  EXPECT_NE(stats.declined.front().second.find("would saturate"), std::string::npos) << stats.declined.front().second;
+  EXPECT_EQ(stats.convs, 0u);
+  ir::Model full = ir::clone_model(q.qdq);
+  EXPECT_GT(passes::lower_qdq(*full.graph).convs, 0u);
 }
 
 }  // namespace

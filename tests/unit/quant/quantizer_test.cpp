@@ -7,6 +7,7 @@
 #include <onnx/checker.h>
 
 #include <random>
+#include <set>
 
 #include "../data/data_test_util.h"
 #include "exec/session.h"
@@ -257,6 +258,18 @@ TEST(Quantizer, BiasCanStayFloatAndWeightsCanUseSevenBits) {
     EXPECT_GE(lo, -63) << data->name();
     EXPECT_EQ(std::max(-lo, hi), 63) << data->name();
   }
+}
+
+TEST(Quantizer, PrepareMakesNodeNamesUnique) {
+  ir::GraphBuilder b(13);
+  auto* x = b.input("x", DataType::Float32, {1, 2, 4, 4});
+  auto* r = b.node("Relu", {x}, {}, "same");
+  b.output(b.node("Sigmoid", {r}, {}, "same"));
+  ir::Model m = b.build();
+  const ir::Model p = prepare_for_quantization(m, "dup");
+  std::set<std::string> names;
+  for (const ir::Node* n : p.graph->nodes()) EXPECT_TRUE(names.insert(n->name()).second) << n->name();
+  EXPECT_TRUE(names.count("same"));
 }
 
 TEST(Quantizer, StatisticsOfAnotherModelAreRefused) {

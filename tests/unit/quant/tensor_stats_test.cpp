@@ -172,5 +172,25 @@ TEST(TensorStats, FromPartsValidatesConsistency) {
   expect_error([&] { TensorStats::from_parts(4, 3, 2.0f, 1.0f, s.range(), s.histogram()); }, {"min", "max"});
 }
 
+
+// Values exactly at a power of two (a sigmoid's 1.0): the range stays strictly above them,
+// so merging statistics gathered in any order gives the same histogram as one pass.
+TEST(TensorStats, MergeOrderDoesNotMatterForPowerOfTwoValues) {
+  const std::vector<float> small = {1.0f, 0.5f, -1.0f, 0.25f}, large = {3.0f, 1.0f, -2.0f};
+  TensorStats one_pass;
+  one_pass.update(small.data(), static_cast<int64_t>(small.size()));
+  one_pass.update(large.data(), static_cast<int64_t>(large.size()));
+  TensorStats a, b;
+  a.update(small.data(), static_cast<int64_t>(small.size()));
+  b.update(large.data(), static_cast<int64_t>(large.size()));
+  TensorStats ab = a, ba = b;
+  ab.merge(b);
+  ba.merge(a);
+  EXPECT_EQ(ab, one_pass);
+  EXPECT_EQ(ba, one_pass);
+  EXPECT_GT(one_pass.range(), 3.0);
+  EXPECT_GT(a.range(), 1.0);  // strictly above the largest |value|
+}
+
 }  // namespace
 }  // namespace qtune::quant

@@ -49,11 +49,12 @@ bool weight_quantized(const ir::Model& m, const std::string& node) {
   return n && n->input(1)->producer() && n->input(1)->producer()->op_type() == "DequantizeLinear";
 }
 
-config::TuneConfig make_config(const std::string& workspace, const std::string& tuning_extra = "") {
+config::TuneConfig make_config(const std::string& workspace, const std::string& tuning_extra = "",
+                               const std::string& criterion = "{relative: 0.01}") {
   return config::parse_tune_config("quantization:\n  calibration: {sampling_size: 4}\n"
                                    "evaluation:\n  accuracy: {command: 'unused {model}'}\n"
                                    "  performance: {warmup: 1, iters: 2}\n"
-                                   "tuning:\n  accuracy_criterion: {relative: 0.01}\n  workspace: {path: '" +
+                                   "tuning:\n  accuracy_criterion: " + criterion + "\n  workspace: {path: '" +
                                        workspace + "'}\n" + tuning_extra,
                                    "test.yaml");
 }
@@ -72,6 +73,16 @@ struct Conv2Hurts {
   double operator()(const ir::Model& m) {
     ++calls;
     return weight_quantized(m, "conv2") ? 0.5 : 1.0;
+  }
+};
+
+// Both conv1 and conv2 must stay FP32: every run takes at least three trials whatever order
+// the (ISA-dependent) sensitivity ranking puts the units in.
+struct Conv1AndConv2Hurt {
+  int calls = 0;
+  double operator()(const ir::Model& m) {
+    ++calls;
+    return weight_quantized(m, "conv1") || weight_quantized(m, "conv2") ? 0.5 : 1.0;
   }
 };
 
@@ -131,7 +142,7 @@ TEST(Tuner, MaxTrialsBoundsARunThatNeverPasses) {
 TEST(Tuner, ResumesAnInterruptedRunWithoutRepeatingTrials) {
   // The uninterrupted run, for reference.
   testing::TempDir reference_dir("tune");
-  Conv2Hurts reference_metric;
+  Conv1AndConv2Hurt reference_metric;
   quant::VectorSamples c1 = samples();
   const tune::TuneOutcome want =
       tune::Tuner(make_config(reference_dir.file("ws")), quiet()).tune(model(), c1, std::ref(reference_metric));
@@ -145,14 +156,14 @@ TEST(Tuner, ResumesAnInterruptedRunWithoutRepeatingTrials) {
   EXPECT_THROW(tune::Tuner(config, quiet()).tune(model(), c2,
                                                  [&](const ir::Model& m) {
                                                    if (++calls == 4) throw Error("killed");
-                                                   return Conv2Hurts()(m);
+                                                   return Conv1AndConv2Hurt()(m);
                                                  }),
                Error);
 
   // Without --resume the workspace is refused; with it, the two finished trials are read
   // back (no evaluation), the baseline comes from the workspace, the rest runs.
   quant::VectorSamples c3 = samples();
-  Conv2Hurts metric;
+  Conv1AndConv2Hurt metric;
   EXPECT_THROW(tune::Tuner(config, quiet()).tune(model(), c3, std::ref(metric)), Error);
   tune::TuneOptions resume = quiet();
   resume.resume = true;
@@ -165,6 +176,48 @@ TEST(Tuner, ResumesAnInterruptedRunWithoutRepeatingTrials) {
   EXPECT_EQ(metric.calls, static_cast<int>(want.trials.size()) - 2);  // no baseline, no finished trial
   EXPECT_EQ(got.fallbacks, want.fallbacks);
   EXPECT_EQ(got.best.spec.plan, want.best.spec.plan);
+}
+
+// Resuming under a tighter criterion judges the recorded accuracies again.
+TEST(Tuner, ResumeJudgesRecordedTrialsByTheCurrentCriterion) {
+  testing::TempDir dir("tune");
+  quant::VectorSamples c1 = samples();
+  // conv2 INT8 costs 1.5%: passes a 2% criterion on the first trial.
+  auto metric = [](const ir::Model& m) { return weight_quantized(m, "conv2") ? 0.985 : 1.0; };
+  const tune::TuneOutcome loose =
+      tune::Tuner(make_config(dir.file("ws"), "", "{relative: 0.02}"), quiet()).tune(model(), c1, metric);
+  ASSERT_TRUE(loose.met);
+  EXPECT_TRUE(loose.fallbacks.empty());
+  tune::TuneOptions resume = quiet();
+  resume.resume = true;
+  quant::VectorSamples c2 = samples();
+  const tune::TuneOutcome tight = tune::Tuner(make_config(dir.file("ws")), resume).tune(model(), c2, metric);
+  ASSERT_TRUE(tight.met);
+  EXPECT_FALSE(tight.trials[0].meets);  // 0.985 < 0.99: the recorded pass no longer holds
+  EXPECT_EQ(tight.fallbacks, std::vector<std::string>{"conv2"});
+}
+
+// Another model in the same workspace: its history, statistics and rankings are not reused.
+TEST(Tuner, HistoryOfAnotherModelIsRefused) {
+  testing::TempDir dir("tune");
+  Conv2Hurts metric;
+  quant::VectorSamples c1 = samples();
+  tune::Tuner(make_config(dir.file("ws")), quiet()).tune(model(), c1, std::ref(metric));
+  ir::GraphBuilder b(13, 6);  // same graph, other weights
+  auto pads = ir::Attribute::make_ints("pads", {1, 1, 1, 1});
+  auto* x = b.input("x", DataType::Float32, {1, 3, 8, 8});
+  auto* c = b.node("Relu", {b.node("Conv", {x, b.weight("w1", {4, 3, 3, 3}), b.weight("b1", {4})}, {pads}, "conv1")});
+  auto* d = b.node("Relu", {b.node("Conv", {c, b.weight("w2", {4, 4, 3, 3}), b.weight("b2", {4})}, {pads}, "conv2")});
+  b.output(b.node("Conv", {d, b.weight("w3", {2, 4, 1, 1})}, {}, "conv3"));
+  tune::TuneOptions resume = quiet();
+  resume.resume = true;
+  quant::VectorSamples c2 = samples();
+  try {
+    tune::Tuner(make_config(dir.file("ws")), resume).tune(b.build(), c2, std::ref(metric));
+    FAIL() << "resumed another model's history";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another model or calibration set"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Tuner, TornLastHistoryLineIsIgnoredOnResume) {
@@ -181,6 +234,13 @@ TEST(Tuner, TornLastHistoryLineIsIgnoredOnResume) {
   const tune::TuneOutcome out = tune::Tuner(config, resume).tune(model(), c2, std::ref(again));
   EXPECT_TRUE(out.met);
   EXPECT_EQ(again.calls, 0);  // everything came from the history and the cached baseline
+  // Appending after the torn line: the torn text is cut, so a later resume still parses.
+  std::ofstream(dir.file("ws/history.jsonl"), std::ios::app) << "{\"trial\": 9, \"key\": \"ab";
+  const config::TuneConfig more = make_config(dir.file("ws"), "  exit_policy: {timeout: 1000, max_trials: 50}\n");
+  quant::VectorSamples c3 = samples();
+  tune::Tuner(more, resume).tune(model(), c3, Conv2Hurts());
+  quant::VectorSamples c4 = samples();
+  EXPECT_NO_THROW(tune::Tuner(more, resume).tune(model(), c4, Conv2Hurts()));
 }
 
 }  // namespace
