@@ -30,6 +30,7 @@ void add_quantize_command(CLI::App& app) {
     double percentile = 99.99;
     int64_t calib_size = 0;
     bool per_channel = false, per_tensor = false, bias_fp32 = false, no_input_quant = false;
+    bool dynamic = false;
     std::string reduce_range = "auto";
     std::vector<std::string> exclude_ops, exclude_nodes;
     int threads = 0, sensitivity = 0;
@@ -59,6 +60,8 @@ void add_quantize_command(CLI::App& app) {
   cmd->add_flag("--bias-fp32", o->bias_fp32, "Keep biases in FP32 (default: int32 at s_input * s_weight)");
   cmd->add_flag("--no-input-quant", o->no_input_quant, "Leave model inputs unquantized (nodes reading them stay FP32)");
   cmd->add_option("--reduce-range", o->reduce_range, "7-bit weights: auto (on CPUs without VNNI), on, off");
+  cmd->add_flag("--dynamic", o->dynamic,
+                "Dynamic quantization: MatMul/Gemm weights INT8 offline, activations quantized at run time (no calibration)");
   cmd->add_option("--exclude-op", o->exclude_ops, "Keep every node of this op type in FP32 (repeatable)");
   cmd->add_option("--exclude-node", o->exclude_nodes, "Keep nodes whose name matches this regex in FP32 (repeatable)");
   cmd->add_option("--threads", o->threads, "Threads for calibration (default: all cores)");
@@ -69,7 +72,7 @@ void add_quantize_command(CLI::App& app) {
   cmd->callback([o, cmd] {
     if (o->per_channel && o->per_tensor) throw Error("--per-channel and --per-tensor exclude each other");
     if (o->calib_size < 0) throw Error("--calib-size must be >= 0");
-    if (o->calib.empty() && o->stats.empty() && o->config.empty())
+    if (o->calib.empty() && o->stats.empty() && o->config.empty() && o->plan.empty() && !o->dynamic)
       throw Error("give --calib DATA (or --stats FILE of an earlier run, or --config CONFIG.yaml)");
     if (!o->config.empty() && !o->plan.empty()) throw Error("--config and --plan both give the plan; use one");
     quant::QuantizeJob job;
@@ -94,6 +97,7 @@ void add_quantize_command(CLI::App& app) {
       job.plan.reduce_range = false;
     else if (o->reduce_range != "auto")
       throw Error("--reduce-range '" + o->reduce_range + "': expected auto, on or off");
+    job.plan.dynamic = o->dynamic;
     job.plan.exclude_op_types = o->exclude_ops;
     job.plan.exclude_node_regex = o->exclude_nodes;
     std::optional<config::TuneConfig> cfg;
@@ -101,7 +105,7 @@ void add_quantize_command(CLI::App& app) {
     if (!o->plan.empty() || cfg) {
       for (const char* flag : {"--algo", "--percentile", "--activation-scheme", "--weight-scheme", "--per-channel",
                                "--per-tensor", "--bias-fp32", "--no-input-quant", "--reduce-range", "--exclude-op",
-                               "--exclude-node"})
+                               "--exclude-node", "--dynamic"})
         if (cmd->count(flag))
           throw Error(std::string(cfg ? "--config" : "--plan") + " replaces " + flag + "; give one or the other");
       if (cfg) {
@@ -126,7 +130,9 @@ void add_quantize_command(CLI::App& app) {
       };
     }
     const quant::QuantizeJobResult r = quant::run_quantize_job(job);
-    if (r.statistics_reused)
+    if (job.plan.dynamic)
+      std::printf("calibration: none (dynamic quantization: activation ranges at run time)\n");
+    else if (r.statistics_reused)
       std::printf("calibration: statistics reused from %s (%lld samples)\n", o->stats.c_str(),
                   static_cast<long long>(r.calibration_samples));
     else

@@ -198,6 +198,7 @@ quant::QuantPlan base_plan(const TuneConfig& config) {
   plan.quantize_inputs = r.quantize_inputs;
   if (r.reduce_range) plan.reduce_range = *r.reduce_range;
   plan.quantize_activation_matmul = r.quantize_activation_matmul;
+  plan.dynamic = q.dynamic;
   for (const OpWiseSpace& entry : q.op_wise) {
     quant::OpWiseRule rule;
     (entry.is_op_type ? rule.op_type : rule.name_regex) = entry.key;

@@ -11,6 +11,7 @@ const OpSpec& batch_normalization_op();
 const OpSpec& conv_op();
 const OpSpec& conv_transpose_op();
 const OpSpec& dequantize_linear_op();
+const OpSpec& dynamic_quantize_linear_op();
 const OpSpec& einsum_op();
 const OpSpec& fused_conv_op();
 const OpSpec& fused_conv_transpose_op();
@@ -22,6 +23,7 @@ const OpSpec& global_max_pool_op();
 const OpSpec& layer_normalization_op();
 const OpSpec& log_softmax_op();
 const OpSpec& mat_mul_op();
+const OpSpec& mat_mul_integer_op();
 const OpSpec& max_pool_op();
 const OpSpec& nhwc_conv_op();
 const OpSpec& nhwc_pool_op();
@@ -30,6 +32,7 @@ const OpSpec& q_binary_op();
 const OpSpec& q_concat_op();
 const OpSpec& q_conv_op();
 const OpSpec& q_conv_transpose_op();
+const OpSpec& q_dynamic_mat_mul_op();
 const OpSpec& q_global_average_pool_op();
 const OpSpec& q_mat_mul_op();
 const OpSpec& quantize_linear_op();
@@ -50,6 +53,7 @@ std::vector<const OpSpec*> nn_ops() {
       &conv_op(),
       &conv_transpose_op(),
       &dequantize_linear_op(),
+      &dynamic_quantize_linear_op(),
       &einsum_op(),
       &fused_conv_op(),
       &fused_conv_transpose_op(),
@@ -61,6 +65,7 @@ std::vector<const OpSpec*> nn_ops() {
       &layer_normalization_op(),
       &log_softmax_op(),
       &mat_mul_op(),
+      &mat_mul_integer_op(),
       &max_pool_op(),
       &nhwc_conv_op(),
       &nhwc_pool_op(),
@@ -69,6 +74,7 @@ std::vector<const OpSpec*> nn_ops() {
       &q_concat_op(),
       &q_conv_op(),
       &q_conv_transpose_op(),
+      &q_dynamic_mat_mul_op(),
       &q_global_average_pool_op(),
       &q_mat_mul_op(),
       &quantize_linear_op(),

@@ -7,6 +7,7 @@
 #include "ops/fused_activation.h"
 #include "ops/fused_op_util.h"
 #include "ops/q_linear.h"
+#include "passes/lower_dynamic_mat_mul.h"
 #include "passes/pass_util.h"
 
 namespace qtune::passes {
@@ -415,12 +416,17 @@ class Lowering {
 }  // namespace
 
 LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options) {
-  return Lowering(graph, options).run();
+  LowerQdqStats stats = Lowering(graph, options).run();
+  lower_dynamic_mat_muls(graph, options, stats);
+  graph.eliminate_dead_nodes();
+  drop_unused(graph);
+  return stats;
 }
 
 bool has_qdq(const ir::Graph& graph) {
   for (const ir::Node* n : graph.nodes())
-    if (is_onnx_op(n, "QuantizeLinear") || is_onnx_op(n, "DequantizeLinear")) return true;
+    if (is_onnx_op(n, "QuantizeLinear") || is_onnx_op(n, "DequantizeLinear") || is_onnx_op(n, "DynamicQuantizeLinear"))
+      return true;
   return false;
 }
 

@@ -7,6 +7,7 @@
 //   DQ(x) -> GlobalAveragePool [-> Q]                             -> com.qtune QGlobalAveragePool
 //   DQ(x) -> MaxPool/Reshape/Transpose/Resize(nearest)/... -> Q (same parameters)
 //                                                                 -> the op on the INT8 data
+//   DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul [-> Add]  -> com.qtune QDynamicMatMul
 // so INT8 tensors flow from one quantized op to the next without a float round trip.
 // Run it after constant folding that kept the weights' DequantizeLinear nodes (so weights
 // stay int8) and after the float fusions (so a unit's bias, residual sum and activation
@@ -40,7 +41,7 @@ struct LowerQdqOptions {
 
 LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options = {});
 
-// True when the graph has QuantizeLinear or DequantizeLinear nodes.
+// True when the graph has QuantizeLinear, DequantizeLinear or DynamicQuantizeLinear nodes.
 bool has_qdq(const ir::Graph& graph);
 
 }  // namespace qtune::passes

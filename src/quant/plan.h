@@ -63,6 +63,9 @@ struct QuantPlan {
   bool last_layer_fp32 = false;   // compute nodes with no compute node after them
   // MatMul whose both operands are activations (attention scores); FP32 unless enabled.
   bool quantize_activation_matmul = false;
+  // approach: dynamic. MatMul/Gemm with constant weights only, their activations quantized
+  // at run time from their own range (no calibration); see quant/dynamic_quantizer.h.
+  bool dynamic = false;
   std::vector<std::string> exclude_op_types;    // these op types stay FP32
   std::vector<std::string> exclude_node_regex;  // nodes whose whole name matches stay FP32
   std::vector<OpWiseRule> op_wise;              // applied in order after the exclusions

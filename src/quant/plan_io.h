@@ -37,6 +37,7 @@ inline constexpr PlanRecipe kPlanRecipes[] = {
     {"first_layer_fp32", &QuantPlan::first_layer_fp32},
     {"last_layer_fp32", &QuantPlan::last_layer_fp32},
     {"quantize_activation_matmul", &QuantPlan::quantize_activation_matmul},
+    {"dynamic", &QuantPlan::dynamic},
 };
 
 // deploy.yaml: a commented YAML document; floats are written so they read back exactly.

@@ -17,7 +17,9 @@ QuantizeJobResult run_quantize_job(const QuantizeJob& job) {
   const ir::Model prepared = prepare_for_quantization(model, job.model_path);
   QuantizeJobResult out;
   CalibrationStats stats;
-  if (!job.stats_path.empty() && std::filesystem::exists(job.stats_path)) {
+  if (job.plan.dynamic) {
+    // Activation ranges come at run time: nothing to calibrate.
+  } else if (!job.stats_path.empty() && std::filesystem::exists(job.stats_path)) {
     stats = CalibrationStats::load(job.stats_path);
     stats.check_model(prepared, job.model_path);
     out.statistics_reused = true;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "ir/model_io.h"
+#include "quant/dynamic_quantizer.h"
 #include "passes/infer_shapes.h"
 #include "passes/pass_util.h"
 #include "qtune/error.h"
@@ -196,6 +197,16 @@ void widen_for_bias(QuantParams& wp, const Tensor& bias, float input_scale) {
 
 }  // namespace
 
+void finish_quantized_model(ir::Model& model) {
+  ir::Graph& g = *model.graph;
+  g.sort_topologically();
+  passes::drop_unused(g);
+  passes::ShapeInferenceOptions lenient;
+  lenient.lenient = true;
+  passes::infer_shapes(g, lenient);
+  ir::validate_model(model);
+}
+
 int QuantizeResult::int8_units() const {
   int n = 0;
   for (const UnitDecision& d : decisions) n += d.precision == Precision::INT8;
@@ -218,8 +229,21 @@ std::vector<UnitDecision> Quantizer::decide(const QuantPlan& plan) const {
 }
 
 QuantizeResult Quantizer::quantize(const CalibrationStats& stats, const QuantPlan& plan) const {
-  stats.check_model(prepared_, source_);
   std::vector<Resolved> resolved = resolve(units_, plan, *prepared_.graph);
+  if (plan.dynamic) {
+    std::vector<UnitDecision> decisions;
+    std::vector<WeightConfig> weights;
+    for (Resolved& r : resolved) {
+      decisions.push_back(std::move(r.decision));
+      weights.push_back(r.weight);
+    }
+    try {
+      return quantize_dynamic(prepared_, units_, std::move(decisions), weights, plan);
+    } catch (const Error& e) {
+      rethrow_with_context(source_, e);
+    }
+  }
+  stats.check_model(prepared_, source_);
 
   // Tensors INT8 units read, with the activation configuration of the first such reader.
   std::map<std::string, ActivationConfig> requested;
@@ -313,12 +337,7 @@ QuantizeResult Quantizer::quantize(const CalibrationStats& stats, const QuantPla
     rewriter.dequantized_constant(node, 2, u.bias, *bq, bp);
   }
 
-  g.sort_topologically();
-  passes::drop_unused(g);
-  passes::ShapeInferenceOptions lenient;
-  lenient.lenient = true;
-  passes::infer_shapes(g, lenient);
-  ir::validate_model(result.model);
+  finish_quantized_model(result.model);
   for (Resolved& r : resolved) result.decisions.push_back(std::move(r.decision));
   return result;
 }

@@ -42,6 +42,10 @@ struct QuantizeResult {
   int int8_units() const;
 };
 
+// The last steps of every quantizer: node order, unused initializers dropped, shapes
+// inferred, and the model validated.
+void finish_quantized_model(ir::Model& model);
+
 class Quantizer {
  public:
   // `prepared` comes from prepare_for_quantization(); `source` names it in errors.
@@ -55,7 +59,8 @@ class Quantizer {
   // The precision every unit would get (with reasons), without building the graph.
   std::vector<UnitDecision> decide(const QuantPlan& plan) const;
   // Throws qtune::Error when the statistics lack a tensor the plan quantizes (naming it
-  // and the unit reading it) or were collected on a model with other inputs.
+  // and the unit reading it) or were collected on a model with other inputs. A dynamic
+  // plan reads no statistics (an empty CalibrationStats will do).
   QuantizeResult quantize(const CalibrationStats& stats, const QuantPlan& plan) const;
 
  private:

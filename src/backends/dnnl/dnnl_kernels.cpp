@@ -10,6 +10,7 @@ std::unique_ptr<ops::Kernel> make_dnnl_kernel(const ir::Node& node) {
   // Quantized ops take integer tensors.
   if (node.domain() == "com.qtune" && node.op_type() == "QConv") return make_dnnl_q_conv(node);
   if (node.domain() == "com.qtune" && node.op_type() == "QMatMul") return make_dnnl_q_mat_mul(node);
+  if (node.domain() == "com.qtune" && node.op_type() == "QDynamicMatMul") return make_dnnl_q_dynamic_mat_mul(node);
   if (node.domain() == "com.qtune" && node.op_type() == "QConvTranspose") return make_dnnl_q_conv_transpose(node);
   if ((node.domain().empty() && node.op_type() == "MaxPool") || (node.domain() == "com.qtune" && node.op_type() == "NhwcPool"))
     return make_dnnl_pool(node);  // float or INT8 data

@@ -22,6 +22,7 @@ std::unique_ptr<ops::Kernel> make_dnnl_gemm(const ir::Node& node);
 std::unique_ptr<ops::Kernel> make_dnnl_pool(const ir::Node& node);
 std::unique_ptr<ops::Kernel> make_dnnl_q_conv(const ir::Node& node);
 std::unique_ptr<ops::Kernel> make_dnnl_q_mat_mul(const ir::Node& node);
+std::unique_ptr<ops::Kernel> make_dnnl_q_dynamic_mat_mul(const ir::Node& node);
 // nullptr unless the windows do not overlap and activations are NHWC.
 std::unique_ptr<ops::Kernel> make_dnnl_q_conv_transpose(const ir::Node& node);
 // QuantizeLinear (quantize = true) or DequantizeLinear, per tensor.

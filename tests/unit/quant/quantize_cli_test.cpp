@@ -110,6 +110,28 @@ TEST(QuantizeCli, PlanReplaysNodeFallbacks) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("b.onnx")));
 }
 
+// --dynamic needs no calibration data: the MatMul/Gemm weights become int8 with a
+// DynamicQuantizeLinear before them; the model still runs.
+TEST(QuantizeCli, DynamicNeedsNoCalibration) {
+  testing::TempDir dir("quantize");
+  ir::GraphBuilder b(13, 4);
+  auto* x = b.input("x", DataType::Float32, {3, 12});
+  auto* h = b.node("Relu", {b.node("Gemm", {x, b.weight("w1", {12, 8}), b.weight("b1", {8})}, {}, "fc1")});
+  b.output(b.node("MatMul", {h, b.weight("w2", {8, 4})}, {}, "fc2"));
+  ir::save_model(b.build(), dir.file("mlp.onnx"));
+  auto r = run_cli({"quantize", dir.file("mlp.onnx"), "-o", dir.file("dyn.onnx"), "--dynamic", "--verbose"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("calibration: none"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("int8  fc2"), std::string::npos) << r.out;
+  const ir::Model q = ir::load_model(dir.file("dyn.onnx"));
+  int integer = 0;
+  for (const ir::Node* n : q.graph->nodes()) integer += n->op_type() == "MatMulInteger";
+  EXPECT_EQ(integer, 2);
+  data::write_npy(dir.file("x.npy"), random_input({3, 12}, 1));
+  auto run = run_cli({"run", dir.file("dyn.onnx"), "--input", dir.file("x.npy"), "--output-dir", dir.file("out")});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
 TEST(QuantizeCli, BadCalibrationDataIsOneLineErrors) {
   testing::TempDir dir("quantize");
   const std::string model = save_model(dir);

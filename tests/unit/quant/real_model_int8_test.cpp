@@ -135,6 +135,25 @@ TEST(RealModelInt8, RecognizerQdqAgreesWithOnnxRuntime) {
     compare(path, testing::text_line_input(line, 48, 320, 99), Output::ClassScores);
 }
 
+// Dynamic quantization (DynamicQuantizeLinear + MatMulInteger, no calibration): ONNX
+// Runtime runs the file as written; qtune lowers every quantized MatMul to its INT8 kernel.
+TEST(RealModelInt8, DynamicRecognizerAgreesWithOnnxRuntime) {
+  testing::TempDir dir("int8");
+  const std::string file = "ch_PP-OCRv4_rec_infer.onnx";
+  const ir::Model prepared = quant::prepare_for_quantization(ir::load_model(testing::ppocr_model(file)), file);
+  quant::Quantizer quantizer(prepared, file);
+  quant::QuantPlan plan = quant::default_plan();
+  plan.dynamic = true;
+  const quant::QuantizeResult result = quantizer.quantize(quant::CalibrationStats{}, plan);
+  EXPECT_EQ(result.quantized_weights, 9u);
+  const std::string path = dir.file("rec.dynamic.onnx");
+  ir::save_model(result.model, path);
+  exec::Session lowered(ir::load_model(path), exec::SessionOptions{}, path);
+  EXPECT_EQ(lowered.lower_stats().mat_muls, 9u);
+  for (const char* line : {"held out 2026", "Invoice 12"})
+    compare(path, testing::text_line_input(line, 48, 320, 5), Output::ClassScores);
+}
+
 TEST(RealModelInt8, DetectorQdqAgreesWithOnnxRuntime) {
   testing::TempDir dir("int8");
   const std::string path = quantize_to_file("ch_PP-OCRv4_det_infer.onnx", {testing::page_input(320)}, dir);
