@@ -199,6 +199,7 @@ quant::QuantPlan base_plan(const TuneConfig& config) {
   if (r.reduce_range) plan.reduce_range = *r.reduce_range;
   plan.quantize_activation_matmul = r.quantize_activation_matmul;
   plan.dynamic = q.dynamic;
+  plan.channel_equalization = r.channel_equalization;
   for (const OpWiseSpace& entry : q.op_wise) {
     quant::OpWiseRule rule;
     (entry.is_op_type ? rule.op_type : rule.name_regex) = entry.key;

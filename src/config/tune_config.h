@@ -72,6 +72,7 @@ struct Recipes {
   bool quantize_inputs = true;             // input_quantization
   std::optional<bool> reduce_range;        // reduce_range: auto (nullopt) | true | false
   bool quantize_activation_matmul = false; // activation_matmul_quantization
+  bool channel_equalization = true;        // channel_equalization
 };
 
 struct QuantizationSection {

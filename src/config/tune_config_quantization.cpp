@@ -196,7 +196,8 @@ Recipes read_recipes(const YAML::Node& node) {
   const std::string path = "quantization.recipes";
   check_section(node, path,
                 {"first_conv_or_matmul_quantization", "last_conv_or_matmul_quantization", "bias_quantization",
-                 "input_quantization", "reduce_range", "activation_matmul_quantization", "fold_batchnorm"});
+                 "input_quantization", "reduce_range", "activation_matmul_quantization", "fold_batchnorm",
+                 "channel_equalization"});
   Recipes r;
   r.first_layer_fp32 = !get_bool(node, "first_conv_or_matmul_quantization", path, true);
   r.last_layer_fp32 = !get_bool(node, "last_conv_or_matmul_quantization", path, true);
@@ -204,6 +205,7 @@ Recipes read_recipes(const YAML::Node& node) {
   r.quantize_inputs = get_bool(node, "input_quantization", path, true);
   if (has_key(node, "reduce_range")) r.reduce_range = read_reduce_range(node, path);
   r.quantize_activation_matmul = get_bool(node, "activation_matmul_quantization", path, false);
+  r.channel_equalization = get_bool(node, "channel_equalization", path, true);
   if (!get_bool(node, "fold_batchnorm", path, true))
     throw Error(child_path(path, "fold_batchnorm") +
                 ": false is not supported: BatchNormalization is always folded into the convolution before "

@@ -53,6 +53,7 @@ void CalibrationStats::merge(const CalibrationStats& other) {
     auto [it, fresh] = tensors.try_emplace(name, stats);
     if (!fresh) it->second.merge(stats);
   }
+  for (const auto& [name, ranges] : other.channels) channels[name].merge(ranges);
   samples += other.samples;
 }
 
@@ -72,6 +73,7 @@ size_t segment_of(const std::vector<int64_t>& bounds, int64_t index) {
 }
 
 using SegmentStats = std::map<size_t, std::map<std::string, TensorStats>>;
+using SegmentChannels = std::map<size_t, std::map<std::string, ChannelRanges>>;
 
 void merge_into(std::map<std::string, TensorStats>& into, const std::map<std::string, TensorStats>& from) {
   for (const auto& [name, stats] : from) {
@@ -110,6 +112,9 @@ CalibrationStats calibrate(const ir::Model& model, SampleSource& samples, const 
   bool stop = false;
   std::string error;
   std::vector<SegmentStats> per_worker(static_cast<size_t>(workers));
+  std::vector<SegmentChannels> channels_per_worker(static_cast<size_t>(workers));
+  std::set<std::string> channel_tensors;
+  for (const EqualizationPair& p : equalization_pairs(*model.graph)) channel_tensors.insert(p.tensor);
 
   auto work = [&](size_t w) {
     try {
@@ -127,6 +132,8 @@ CalibrationStats calibrate(const ir::Model& model, SampleSource& samples, const 
           it = slot.emplace(&v, &tensors.try_emplace(v.name(), options.bins_per_side).first->second).first;
         }
         it->second->update(t.data<float>(), t.numel(), v.name(), index, source);
+        if (t.rank() == 4 && channel_tensors.count(v.name()))
+          channels_per_worker[w][slot_segment][v.name()].update(t.data<float>(), t.dim(0), t.dim(1), t.dim(2) * t.dim(3));
       };
       for (;;) {
         std::optional<Feeds> feeds;
@@ -168,9 +175,14 @@ CalibrationStats calibrate(const ir::Model& model, SampleSource& samples, const 
   std::set<size_t> segments;
   for (const SegmentStats& s : per_worker)
     for (const auto& [segment, tensors] : s) segments.insert(segment);
+  for (const SegmentChannels& s : channels_per_worker)
+    for (const auto& [segment, ranges] : s) segments.insert(segment);
   for (size_t segment : segments) {
     for (const SegmentStats& s : per_worker)
       if (auto it = s.find(segment); it != s.end()) merge_into(result.tensors, it->second);
+    for (const SegmentChannels& s : channels_per_worker)
+      if (auto it = s.find(segment); it != s.end())
+        for (const auto& [name, ranges] : it->second) result.channels[name].merge(ranges);
     if (options.checkpoint_stats && segment < bounds.size() && bounds[segment] <= next_index) {
       CalibrationStats snapshot = result;
       snapshot.samples = bounds[segment];

@@ -8,7 +8,8 @@
 //   {"format": "qtune-calibration", "version": 1, "samples": 100, "bins_per_side": 2048,
 //    "inputs": [{"name": "x", "dtype": "float32", "shape": [-1, 3, 48, 320]}],
 //    "tensors": {"conv1_out": {"count": .., "min": .., "max": .., "range": 8,
-//                              "offset": 1980, "counts": [3, 0, 17, ...]}}}
+//                              "offset": 1980, "counts": [3, 0, 17, ...]}},
+//    "channels": {"conv0_out": {"min": [...], "max": [...]}}}
 // ("shape" uses -1 for dims the model does not fix; "offset" is the index of counts[0]).
 #pragma once
 
@@ -19,6 +20,7 @@
 
 #include "exec/session.h"
 #include "ir/graph.h"
+#include "quant/equalization.h"
 #include "quant/sample_source.h"
 #include "quant/tensor_stats.h"
 
@@ -37,6 +39,8 @@ struct CalibrationStats {
   int64_t samples = 0;
   std::vector<CalibrationInput> inputs;
   std::map<std::string, TensorStats> tensors;
+  // Per-channel ranges of the tensors channel equalization may rescale (quant/equalization.h).
+  std::map<std::string, ChannelRanges> channels;
 
   // Throws qtune::Error naming the tensor when it has no statistics.
   const TensorStats& at(const std::string& tensor) const;

@@ -105,6 +105,9 @@ void CalibrationStats::save(const std::string& path) const {
   json ts = json::object();
   for (const auto& [name, stats] : tensors) ts[name] = tensor_to_json(stats);
   doc["tensors"] = std::move(ts);
+  json cs = json::object();
+  for (const auto& [name, ranges] : channels) cs[name] = {{"min", ranges.min}, {"max", ranges.max}};
+  doc["channels"] = std::move(cs);
   write_file_atomic(path, doc.dump() + "\n");
 }
 
@@ -140,6 +143,21 @@ CalibrationStats CalibrationStats::load(const std::string& path) {
   if (!tensors.is_object()) r.fail("tensors", "expected an object");
   for (const auto& [name, obj] : tensors.items())
     stats.tensors.emplace(name, tensor_from_json(r, obj, stats.bins_per_side, "tensors." + name));
+  if (doc.contains("channels")) {  // absent in files written before channel equalization
+    const json& channels = doc["channels"];
+    if (!channels.is_object()) r.fail("channels", "expected an object");
+    for (const auto& [name, obj] : channels.items()) {
+      const std::string key = "channels." + name;
+      ChannelRanges ranges;
+      for (auto [field, out] : {std::pair{"min", &ranges.min}, std::pair{"max", &ranges.max}}) {
+        const json& values = r.array(r.field(obj, field, key), key + "." + field);
+        for (size_t i = 0; i < values.size(); ++i)
+          out->push_back(static_cast<float>(r.number(values[i], key + "." + field + "[" + std::to_string(i) + "]")));
+      }
+      if (ranges.min.size() != ranges.max.size()) r.fail(key, "min and max have different lengths");
+      stats.channels.emplace(name, std::move(ranges));
+    }
+  }
   return stats;
 }
 

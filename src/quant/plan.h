@@ -66,6 +66,9 @@ struct QuantPlan {
   // approach: dynamic. MatMul/Gemm with constant weights only, their activations quantized
   // at run time from their own range (no calibration); see quant/dynamic_quantizer.h.
   bool dynamic = false;
+  // Equalize the channels between a convolution and the depthwise convolution reading it
+  // (quant/equalization.h); exact in float, needs the calibration's channel ranges.
+  bool channel_equalization = true;
   std::vector<std::string> exclude_op_types;    // these op types stay FP32
   std::vector<std::string> exclude_node_regex;  // nodes whose whole name matches stay FP32
   std::vector<OpWiseRule> op_wise;              // applied in order after the exclusions

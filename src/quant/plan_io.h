@@ -38,6 +38,7 @@ inline constexpr PlanRecipe kPlanRecipes[] = {
     {"last_layer_fp32", &QuantPlan::last_layer_fp32},
     {"quantize_activation_matmul", &QuantPlan::quantize_activation_matmul},
     {"dynamic", &QuantPlan::dynamic},
+    {"channel_equalization", &QuantPlan::channel_equalization},
 };
 
 // deploy.yaml: a commented YAML document; floats are written so they read back exactly.

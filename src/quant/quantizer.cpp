@@ -8,6 +8,7 @@
 
 #include "ir/model_io.h"
 #include "quant/dynamic_quantizer.h"
+#include "quant/equalization.h"
 #include "passes/infer_shapes.h"
 #include "passes/pass_util.h"
 #include "qtune/error.h"
@@ -279,6 +280,12 @@ QuantizeResult Quantizer::quantize(const CalibrationStats& stats, const QuantPla
     }
   }
 
+  QuantizeResult result{ir::clone_model(prepared_), {}, 0, 0};
+  ir::Graph& g = *result.model.graph;
+  // Equalized tensors take the range their rescaled channels span (not the calibrated one).
+  std::map<std::string, Range> equalized;
+  if (plan.channel_equalization) equalized = equalize_channels(g, equalization_pairs(g), stats.channels);
+
   // Parameters per representative tensor.
   std::map<std::string, QuantParams> params;
   auto params_of = [&](const std::string& t) -> const QuantParams& {
@@ -290,12 +297,12 @@ QuantizeResult Quantizer::quantize(const CalibrationStats& stats, const QuantPla
       throw Error(source_ + ": the calibration statistics have no tensor '" + rep + "' (read by '" + first_reader[t] +
                   "'); were they collected on another model?");
     const ActivationConfig& cfg = requested.count(rep) ? requested.at(rep) : requested.at(t);
-    const Range range = compute_range(s->second, cfg.algorithm, cfg.scheme, cfg.percentile);
+    auto eq = equalized.find(rep);
+    const Range range =
+        eq != equalized.end() ? eq->second : compute_range(s->second, cfg.algorithm, cfg.scheme, cfg.percentile);
     return params.emplace(rep, choose_params(range, cfg.scheme)).first->second;
   };
 
-  QuantizeResult result{ir::clone_model(prepared_), {}, 0, 0};
-  ir::Graph& g = *result.model.graph;
   Rewriter rewriter(g);
   std::map<std::string, QdqNames> shared;  // per representative: one scale/zero-point pair
   for (const auto& [t, cfg] : requested) {
