@@ -90,6 +90,24 @@ struct Session::Impl {
   std::vector<Step> steps;
   std::vector<int> output_slots;
   BufferPool pool;
+  // Per input-shape signature: the first kProbeRuns runs time the session with all its
+  // threads; then it keeps them, or one thread for a model faster than
+  // kSingleThreadBelowMs (see SessionOptions::threads).
+  struct ThreadChoice {
+    int runs = 0;
+    double best_ms = 1e300;
+    int threads = 0;  // 0 while probing
+  };
+  static constexpr int kProbeRuns = 3;
+  std::map<std::vector<int64_t>, ThreadChoice> thread_choice;
+  Backend backend = Backend::Dnnl;
+
+  void make_kernel(Step& step, Backend b) {
+    const ir::Node* n = step.node;
+    step.kernel = b == Backend::Dnnl ? backends::dnnl_backend::make_dnnl_kernel(*n) : nullptr;
+    step.kernel_name = step.kernel ? "dnnl" : "ref";
+    if (!step.kernel) step.kernel = ops::find_op(n->domain(), n->op_type())->make_ref_kernel(*n);
+  }
 
   int slot(const ir::Value* v) {
     auto [it, fresh] = slot_of.emplace(v, static_cast<int>(slot_values.size()));
@@ -108,6 +126,7 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
   s.model = ir::clone_model(model);
   s.source = source;
   threads_ = options.threads > 0 ? options.threads : omp_get_num_procs();
+  s.backend = options.backend;
   profile_ = options.profile;
   ir::Graph& g = *s.model.graph;
   check_supported(g, source);
@@ -146,10 +165,7 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
   for (const ir::Node* n : order) {
     Step step;
     step.node = n;
-    const ops::OpSpec* spec = ops::find_op(n->domain(), n->op_type());
-    if (options.backend == Backend::Dnnl) step.kernel = backends::dnnl_backend::make_dnnl_kernel(*n);
-    step.kernel_name = step.kernel ? "dnnl" : "ref";
-    if (!step.kernel) step.kernel = spec->make_ref_kernel(*n);
+    s.make_kernel(step, options.backend);
     for (const ir::Value* in : n->inputs()) {
       int slot = in ? s.slot(in) : -1;
       step.inputs.push_back(slot);
@@ -235,9 +251,19 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   if (observer)
     for (const ir::Value* v : g.inputs()) observer(*v, slots[static_cast<size_t>(s.slot_of.at(v))]);
 
-  omp_set_num_threads(threads_);
+  std::vector<int64_t> signature;
+  for (const auto& [name, tensor] : feeds) {
+    signature.insert(signature.end(), tensor.dims().begin(), tensor.dims().end());
+    signature.push_back(-1);
+  }
+  if (s.thread_choice.size() > 4096) s.thread_choice.clear();  // a bound for ever-changing shapes
+  Impl::ThreadChoice& choice = s.thread_choice[signature];
+  const int threads = choice.threads > 0 ? choice.threads : threads_;
+  const auto run_started = std::chrono::steady_clock::now();
+  omp_set_num_threads(threads);
   PoolContext ctx(s.pool);
-  ctx.threads = threads_;
+  ctx.threads = threads;
+  stats_.threads = threads;
   s.pool.begin_run();
   std::vector<Tensor> in_buf, out_buf;
   stats_.node_ms.assign(profile_ ? s.steps.size() : 0, 0.0);
@@ -270,6 +296,17 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   // The outputs are the caller's now; left in the pool's books they would count as live
   // activations in every later run.
   for (const auto& [name, tensor] : outputs) s.pool.forget(tensor);
+  if (choice.threads == 0 && threads_ > 1 && !observer && !profile_) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_started).count();
+    choice.best_ms = std::min(choice.best_ms, ms);
+    if (++choice.runs == Impl::kProbeRuns) {
+      choice.threads = choice.best_ms < kSingleThreadBelowMs ? 1 : threads_;
+      // oneDNN fixes a primitive's thread count when it is created: fresh kernels build
+      // theirs anew, on one thread.
+      if (choice.threads == 1)
+        for (Step& st : s.steps) s.make_kernel(st, s.backend);
+    }
+  }
   return outputs;
 }
 

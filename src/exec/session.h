@@ -25,7 +25,10 @@ const char* backend_name(Backend backend);
 
 struct SessionOptions {
   Backend backend = Backend::Dnnl;
-  int threads = 0;        // 0 = all cores
+  // At most this many threads (0 = all cores). A model whose run takes under
+  // kSingleThreadBelowMs with them runs on one thread from its fourth run on (per input
+  // shape): there, waking and joining threads for every op costs more than it saves.
+  int threads = 0;
   bool optimize = true;   // constant folding, dead-node elimination, fusions
   bool profile = false;   // time every node (RunStats::node_ms)
   // QDQ models: run quantized units on INT8 kernels (passes::lower_qdq). Off, the QDQ
@@ -45,8 +48,11 @@ std::map<std::string, std::vector<int64_t>> shapes_of(const std::map<std::string
 // The tensor may be recycled after the callback returns: copy what you keep.
 using ValueObserver = std::function<void(const ir::Value& value, const Tensor& tensor)>;
 
+inline constexpr double kSingleThreadBelowMs = 1.5;
+
 struct RunStats {
   int64_t peak_activation_bytes = 0;
+  int threads = 0;  // threads the last run used
   // With SessionOptions::profile: milliseconds per step of the last run, in kernel_report() order.
   std::vector<double> node_ms;
 };

@@ -132,6 +132,27 @@ TEST(SessionInputs, ValidFeedsRun) {
   EXPECT_EQ(out[0].second.dims(), (std::vector<int64_t>{2, 3, 4, 4}));
 }
 
+// A model far under kSingleThreadBelowMs probes with its threads for three runs, then
+// runs on one (kernels rebuilt, so oneDNN primitives are made for one thread); the outputs
+// stay the same across the switch, and a new input shape probes again.
+TEST(SessionThreads, TinyModelsSettleOnOneThread) {
+  ir::GraphBuilder b(13, 3);
+  auto* x = b.input("x", DataType::Float32, {-1, 3, 8, 8});
+  b.output(b.node("Relu", {b.node("Conv", {x, b.weight("w", {4, 3, 3, 3})}, {})}));
+  exec::SessionOptions o;
+  o.threads = 2;
+  exec::Session s(b.build(), o);
+  const Tensor in = random_tensor({1, 3, 8, 8}, 5);
+  const Tensor first = s.run({{"x", in}})[0].second;
+  EXPECT_EQ(s.last_run_stats().threads, 2);
+  for (int i = 0; i < 3; ++i) s.run({{"x", in}});
+  EXPECT_EQ(s.last_run_stats().threads, 1);
+  const Tensor later = s.run({{"x", in}})[0].second;
+  for (int64_t i = 0; i < first.numel(); ++i) EXPECT_NEAR(later.data<float>()[i], first.data<float>()[i], 1e-5f);
+  s.run({{"x", random_tensor({2, 3, 8, 8}, 6)}});
+  EXPECT_EQ(s.last_run_stats().threads, 2);
+}
+
 TEST(SessionInputs, UnknownNameListsModelInputs) {
   std::string msg = run_error({{"x", random_tensor({1, 3, 4, 4}, 1)},
                                {"y", random_tensor({1, 3, 4, 4}, 2)},
