@@ -101,6 +101,7 @@ struct Session::Impl {
   static constexpr int kProbeRuns = 3;
   std::map<std::vector<int64_t>, ThreadChoice> thread_choice;
   Backend backend = Backend::Dnnl;
+  double single_thread_below_ms = kSingleThreadBelowMs;
 
   void make_kernel(Step& step, Backend b) {
     const ir::Node* n = step.node;
@@ -127,6 +128,7 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
   s.source = source;
   threads_ = options.threads > 0 ? options.threads : omp_get_num_procs();
   s.backend = options.backend;
+  s.single_thread_below_ms = options.single_thread_below_ms;
   profile_ = options.profile;
   ir::Graph& g = *s.model.graph;
   check_supported(g, source);
@@ -300,7 +302,7 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_started).count();
     choice.best_ms = std::min(choice.best_ms, ms);
     if (++choice.runs == Impl::kProbeRuns) {
-      choice.threads = choice.best_ms < kSingleThreadBelowMs ? 1 : threads_;
+      choice.threads = choice.best_ms < s.single_thread_below_ms ? 1 : threads_;
       // oneDNN fixes a primitive's thread count when it is created: fresh kernels build
       // theirs anew, on one thread.
       if (choice.threads == 1)

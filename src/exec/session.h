@@ -23,12 +23,15 @@ enum class Backend { Reference, Dnnl };
 Backend parse_backend(const std::string& name);  // "ref" | "dnnl"; throws qtune::Error
 const char* backend_name(Backend backend);
 
+inline constexpr double kSingleThreadBelowMs = 1.5;
+
 struct SessionOptions {
   Backend backend = Backend::Dnnl;
   // At most this many threads (0 = all cores). A model whose run takes under
   // kSingleThreadBelowMs with them runs on one thread from its fourth run on (per input
   // shape): there, waking and joining threads for every op costs more than it saves.
   int threads = 0;
+  double single_thread_below_ms = kSingleThreadBelowMs;  // 0: never
   bool optimize = true;   // constant folding, dead-node elimination, fusions
   bool profile = false;   // time every node (RunStats::node_ms)
   // QDQ models: run quantized units on INT8 kernels (passes::lower_qdq). Off, the QDQ
@@ -47,8 +50,6 @@ std::map<std::string, std::vector<int64_t>> shapes_of(const std::map<std::string
 // Called for every value as soon as it is computed (calibration observers, debugging).
 // The tensor may be recycled after the callback returns: copy what you keep.
 using ValueObserver = std::function<void(const ir::Value& value, const Tensor& tensor)>;
-
-inline constexpr double kSingleThreadBelowMs = 1.5;
 
 struct RunStats {
   int64_t peak_activation_bytes = 0;

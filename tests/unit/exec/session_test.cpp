@@ -132,16 +132,19 @@ TEST(SessionInputs, ValidFeedsRun) {
   EXPECT_EQ(out[0].second.dims(), (std::vector<int64_t>{2, 3, 4, 4}));
 }
 
-// A model far under kSingleThreadBelowMs probes with its threads for three runs, then
-// runs on one (kernels rebuilt, so oneDNN primitives are made for one thread); the outputs
-// stay the same across the switch, and a new input shape probes again.
+// A model under the threshold probes with its threads for three runs, then runs on one
+// (kernels rebuilt, so oneDNN primitives are made for one thread); the outputs stay the
+// same across the switch, and a new input shape probes again. The thresholds are set so
+// that no timing decides: everything is "fast" (1e9 ms) or nothing is (0).
 TEST(SessionThreads, TinyModelsSettleOnOneThread) {
   ir::GraphBuilder b(13, 3);
   auto* x = b.input("x", DataType::Float32, {-1, 3, 8, 8});
   b.output(b.node("Relu", {b.node("Conv", {x, b.weight("w", {4, 3, 3, 3})}, {})}));
+  const ir::Model m = b.build();
   exec::SessionOptions o;
   o.threads = 2;
-  exec::Session s(b.build(), o);
+  o.single_thread_below_ms = 1e9;
+  exec::Session s(m, o);
   const Tensor in = random_tensor({1, 3, 8, 8}, 5);
   const Tensor first = s.run({{"x", in}})[0].second;
   EXPECT_EQ(s.last_run_stats().threads, 2);
@@ -151,6 +154,10 @@ TEST(SessionThreads, TinyModelsSettleOnOneThread) {
   for (int64_t i = 0; i < first.numel(); ++i) EXPECT_NEAR(later.data<float>()[i], first.data<float>()[i], 1e-5f);
   s.run({{"x", random_tensor({2, 3, 8, 8}, 6)}});
   EXPECT_EQ(s.last_run_stats().threads, 2);
+  o.single_thread_below_ms = 0;
+  exec::Session never(m, o);
+  for (int i = 0; i < 5; ++i) never.run({{"x", in}});
+  EXPECT_EQ(never.last_run_stats().threads, 2);
 }
 
 TEST(SessionInputs, UnknownNameListsModelInputs) {
