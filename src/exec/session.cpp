@@ -253,14 +253,19 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   if (observer)
     for (const ir::Value* v : g.inputs()) observer(*v, slots[static_cast<size_t>(s.slot_of.at(v))]);
 
-  std::vector<int64_t> signature;
-  for (const auto& [name, tensor] : feeds) {
-    signature.insert(signature.end(), tensor.dims().begin(), tensor.dims().end());
-    signature.push_back(-1);
+  // One thread has nothing to choose: no signature, no timing.
+  Impl::ThreadChoice single{0, 0, 1};
+  Impl::ThreadChoice* choice = &single;
+  if (threads_ > 1) {
+    std::vector<int64_t> signature;
+    for (const auto& [name, tensor] : feeds) {
+      signature.insert(signature.end(), tensor.dims().begin(), tensor.dims().end());
+      signature.push_back(-1);
+    }
+    if (s.thread_choice.size() > 4096) s.thread_choice.clear();  // a bound for ever-changing shapes
+    choice = &s.thread_choice[signature];
   }
-  if (s.thread_choice.size() > 4096) s.thread_choice.clear();  // a bound for ever-changing shapes
-  Impl::ThreadChoice& choice = s.thread_choice[signature];
-  const int threads = choice.threads > 0 ? choice.threads : threads_;
+  const int threads = choice->threads > 0 ? choice->threads : threads_;
   const auto run_started = std::chrono::steady_clock::now();
   omp_set_num_threads(threads);
   PoolContext ctx(s.pool);
@@ -298,14 +303,14 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   // The outputs are the caller's now; left in the pool's books they would count as live
   // activations in every later run.
   for (const auto& [name, tensor] : outputs) s.pool.forget(tensor);
-  if (choice.threads == 0 && threads_ > 1 && !observer && !profile_) {
+  if (choice->threads == 0 && !observer && !profile_) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_started).count();
-    choice.best_ms = std::min(choice.best_ms, ms);
-    if (++choice.runs == Impl::kProbeRuns) {
-      choice.threads = choice.best_ms < s.single_thread_below_ms ? 1 : threads_;
+    choice->best_ms = std::min(choice->best_ms, ms);
+    if (++choice->runs == Impl::kProbeRuns) {
+      choice->threads = choice->best_ms < s.single_thread_below_ms ? 1 : threads_;
       // oneDNN fixes a primitive's thread count when it is created: fresh kernels build
       // theirs anew, on one thread.
-      if (choice.threads == 1)
+      if (choice->threads == 1)
         for (Step& st : s.steps) s.make_kernel(st, s.backend);
     }
   }

@@ -6,8 +6,6 @@
 // something else still reads it.
 #include "passes/lower_dynamic_mat_mul.h"
 
-#include <cmath>
-
 #include "ops/fused_op_util.h"
 #include "passes/pass_util.h"
 
@@ -33,10 +31,7 @@ class Matcher {
       const Tensor* bzp = constant_of(mm->input(3));
       if (!bzp || !all_zero(*bzp)) return decline(mm, "weights have a non-zero zero point (asymmetric weights)");
     }
-    for (int8_t q : b->values<int8_t>())
-      if (std::abs(static_cast<int>(q)) > options_.max_weight_magnitude)
-        return decline(mm, "int8 weights beyond +-" + std::to_string(options_.max_weight_magnitude) +
-                               " would saturate in oneDNN's INT8 kernels on this CPU (no VNNI)");
+    if (const std::string why = weight_saturation(*b, options_); !why.empty()) return decline(mm, why);
     const int64_t columns = b->dim(1);
     ir::Node* cast = sole_reader(g_, mm->output(0));
     if (!is_onnx_op(cast, "Cast") || cast->attr_int("to", 0) != static_cast<int64_t>(DataType::Float32)) return;

@@ -78,7 +78,7 @@ struct Weights {
 
 // v = DequantizeLinear(constant int8 W) with zero zero points, per tensor or per channel
 // along `axis`. Sets *why when it is not.
-std::optional<Weights> weight_dq(const ir::Value* v, int axis, int max_magnitude, std::string* why) {
+std::optional<Weights> weight_dq(const ir::Value* v, int axis, const LowerQdqOptions& options, std::string* why) {
   const ir::Node* n = onnx_producer(v, "DequantizeLinear");
   const Tensor* w = n ? constant_of(n->input(0)) : nullptr;
   if (!w) {
@@ -113,12 +113,8 @@ std::optional<Weights> weight_dq(const ir::Value* v, int axis, int max_magnitude
     *why = "weight zero point is not a constant";
     return std::nullopt;
   }
-  for (int8_t q : w->values<int8_t>())
-    if (std::abs(static_cast<int>(q)) > max_magnitude) {
-      *why = "int8 weights beyond +-" + std::to_string(max_magnitude) +
-             " would saturate in oneDNN's INT8 kernels on this CPU (no VNNI): quantize with reduce_range";
-      return std::nullopt;
-    }
+  *why = weight_saturation(*w, options);
+  if (!why->empty()) return std::nullopt;
   return Weights{n->input(0), n->input(1)};
 }
 
@@ -219,8 +215,6 @@ class Lowering {
       else if (n->domain().empty() && kPassThrough.count(n->op_type()))
         lower_pass_through(n);
     }
-    g_.eliminate_dead_nodes();
-    drop_unused(g_);
     return stats_;
   }
 
@@ -236,7 +230,7 @@ class Lowering {
       return;
     }
     std::string why;
-    std::optional<Weights> w = weight_dq(n->input(1), 0, options_.max_weight_magnitude, &why);
+    std::optional<Weights> w = weight_dq(n->input(1), 0, options_, &why);
     if (!w) return decline(n, why);
     const Tensor& w_scale = w->scale->initializer();
     const int64_t channels = w->data->initializer().dim(0);
@@ -268,7 +262,7 @@ class Lowering {
     }
     std::string why;
     // Per-channel scales along the output channels, axis 1 of [C, M/group, k...]: with one group.
-    std::optional<Weights> w = weight_dq(n->input(1), 1, options_.max_weight_magnitude, &why);
+    std::optional<Weights> w = weight_dq(n->input(1), 1, options_, &why);
     if (!w) return decline(n, why);
     const Tensor& w_scale = w->scale->initializer();
     const int64_t group = n->attr_int("group", 1);
@@ -298,7 +292,7 @@ class Lowering {
     if (gemm && n->attr_int("transA", 0) != 0) return decline(n, "Gemm with transA");
     const bool trans_b = gemm && n->attr_int("transB", 0) != 0;
     std::string why;
-    std::optional<Weights> w = weight_dq(n->input(1), trans_b ? 0 : 1, options_.max_weight_magnitude, &why);
+    std::optional<Weights> w = weight_dq(n->input(1), trans_b ? 0 : 1, options_, &why);
     if (!w) return decline(n, why);
     const Tensor& wq = w->data->initializer();
     if (wq.rank() != 2) return decline(n, "weights of rank " + std::to_string(wq.rank()) + " (the kernel takes [K, N])");
@@ -414,6 +408,15 @@ class Lowering {
 };
 
 }  // namespace
+
+std::string weight_saturation(const Tensor& w, const LowerQdqOptions& options) {
+  const int8_t* q = w.data<int8_t>();
+  for (int64_t i = 0, n = w.numel(); i < n; ++i)
+    if (std::abs(static_cast<int>(q[i])) > options.max_weight_magnitude)
+      return "int8 weights beyond +-" + std::to_string(options.max_weight_magnitude) +
+             " would saturate in oneDNN's INT8 kernels on this CPU (no VNNI): quantize with reduce_range";
+  return "";
+}
 
 LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options) {
   LowerQdqStats stats = Lowering(graph, options).run();

@@ -41,6 +41,10 @@ struct LowerQdqOptions {
 
 LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options = {});
 
+// "" when every value of the int8 weights is within options.max_weight_magnitude, else why
+// the unit must stay float.
+std::string weight_saturation(const Tensor& int8_weights, const LowerQdqOptions& options);
+
 // True when the graph has QuantizeLinear, DequantizeLinear or DynamicQuantizeLinear nodes.
 bool has_qdq(const ir::Graph& graph);
 

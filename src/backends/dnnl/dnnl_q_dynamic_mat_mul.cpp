@@ -34,7 +34,9 @@ class DnnlQDynamicMatMulKernel final : public ops::Kernel {
   void run(std::span<const Tensor> in, std::span<Tensor> out, ops::KernelContext& ctx) override {
     if (in[0].rank() < 2 || !node_.input(1)->has_initializer() || !node_.input(kWeightScaleInput)->has_initializer())
       return fallback_.run(in, out, ctx);
-    DynamicPlan* plan = plan_for(in);
+    auto it = plans_.find(in[0].dims());
+    if (it == plans_.end()) it = plans_.emplace(in[0].dims(), build_plan(in)).first;
+    DynamicPlan* plan = it->second.get();
     if (!plan) return fallback_.run(in, out, ctx);
     const Tensor& a = in[0];
     const ops::DynamicQuantParams p = ops::dynamic_quant_params(a.data<float>(), a.numel());
@@ -61,15 +63,6 @@ class DnnlQDynamicMatMulKernel final : public ops::Kernel {
   }
 
  private:
-  DynamicPlan* plan_for(std::span<const Tensor> in) {
-    auto it = plans_.find(in[0].dims());
-    if (it != plans_.end()) return it->second.get();
-    std::unique_ptr<DynamicPlan> plan = build_plan(in);
-    DynamicPlan* raw = plan.get();
-    plans_.emplace(in[0].dims(), std::move(plan));
-    return raw;
-  }
-
   std::unique_ptr<DynamicPlan> build_plan(std::span<const Tensor> in) {
     const Tensor& a = in[0];
     const Tensor& b = in[1];
