@@ -8,7 +8,8 @@
 
 namespace qtune::analysis {
 
-std::string format_profile(const exec::Session& session, const std::vector<double>& node_ms, int top_nodes) {
+std::string format_profile(const exec::Session& session, const std::vector<double>& node_ms,
+                           const std::vector<std::string>& node_outputs, int top_nodes) {
   auto report = session.kernel_report();
   std::vector<const ir::Node*> nodes = session.step_nodes();
   const double total = std::accumulate(node_ms.begin(), node_ms.end(), 0.0);
@@ -34,7 +35,8 @@ std::string format_profile(const exec::Session& session, const std::vector<doubl
   out += fmt::format("Slowest nodes:\n");
   for (size_t k = 0; k < order.size() && k < static_cast<size_t>(top_nodes); ++k) {
     size_t i = order[k];
-    out += fmt::format("  {:<40} {:<12} {:>10.3f} ms\n", report[i].first, nodes[i]->op_type(), node_ms[i]);
+    out += fmt::format("  {:<40} {:<14} {:>9.3f} ms  {}\n", report[i].first, nodes[i]->op_type(), node_ms[i],
+                       i < node_outputs.size() ? node_outputs[i] : "");
   }
   return out;
 }

@@ -76,7 +76,7 @@ void add_run_command(CLI::App& app) {
       if (r == 1) node_ms.assign(latest.size(), 0.0);  // the first run (warm-up) is left out
       for (size_t i = 0; i < latest.size(); ++i) node_ms[i] += latest[i] / (opts->repeat - 1);
     }
-    if (opts->profile) std::fputs(analysis::format_profile(session, node_ms).c_str(), stdout);
+    if (opts->profile) std::fputs(analysis::format_profile(session, node_ms, session.last_run_stats().node_outputs).c_str(), stdout);
     if (!opts->output_dir.empty()) std::filesystem::create_directories(opts->output_dir);
     for (const auto& [name, tensor] : outputs) {
       std::string line = fmt::format("{}: {}{}", name, tensor.describe(), stats_text(tensor));

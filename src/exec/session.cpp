@@ -274,6 +274,7 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   s.pool.begin_run();
   std::vector<Tensor> in_buf, out_buf;
   stats_.node_ms.assign(profile_ ? s.steps.size() : 0, 0.0);
+  stats_.node_outputs.assign(profile_ ? s.steps.size() : 0, std::string());
   for (size_t step_index = 0; step_index < s.steps.size(); ++step_index) {
     Step& st = s.steps[step_index];
     const auto started = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
@@ -285,9 +286,11 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
     } catch (const Error& e) {
       rethrow_with_context(s.source, e);
     }
-    if (profile_)
+    if (profile_) {
       stats_.node_ms[step_index] =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      if (!out_buf.empty() && out_buf[0].defined()) stats_.node_outputs[step_index] = out_buf[0].describe();
+    }
     in_buf.clear();
     for (size_t i = 0; i < st.outputs.size(); ++i) {
       if (st.outputs[i] < 0) continue;

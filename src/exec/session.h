@@ -56,6 +56,8 @@ struct RunStats {
   int threads = 0;  // threads the last run used
   // With SessionOptions::profile: milliseconds per step of the last run, in kernel_report() order.
   std::vector<double> node_ms;
+  // With SessionOptions::profile: each step's first output, as Tensor::describe() prints it.
+  std::vector<std::string> node_outputs;
 };
 
 class Session {

@@ -4,13 +4,18 @@
 // row i the op is one int8 matmul, X[N*H, W, C] x W_i[C, kw*M], whose [W, kw*M] result
 // rows are exactly the output row h*kh + i in NHWC: the matmul writes the output in place
 // through a strided destination (no column buffer, no scatter), with requantization, bias
-// and activation as its attributes and post-ops. Other cases run the reference kernel.
+// and activation as its attributes and post-ops. A float output with at most 16 taps per
+// input pixel (kh * kw * M: the detection head's last layer) runs narrow_patch_deconv.h's
+// loop instead, then the activation in place. Other cases run the reference kernel.
+#include <omp.h>
+
 #include <cstring>
 #include <map>
 
 #include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
 #include "backends/dnnl/dnnl_quant_util.h"
+#include "backends/dnnl/narrow_patch_deconv.h"
 #include "ops/q_linear.h"
 
 namespace qtune::backends::dnnl_backend {
@@ -33,6 +38,10 @@ struct PatchPlan {
   memory::desc src, dst;
   std::vector<int64_t> out_dims;
   int64_t row_offset = 0;  // elements between output rows h*kh + i and h*kh + i + 1
+  // The narrow path (rows stays empty): its taps and the activation run after it.
+  std::unique_ptr<NarrowPatchDeconv> narrow;
+  std::vector<dnnl::eltwise_forward> activation;
+  memory::desc y_flat;
 };
 
 class DnnlQPatchDeconvKernel final : public ops::Kernel {
@@ -51,6 +60,7 @@ class DnnlQPatchDeconvKernel final : public ops::Kernel {
     PatchPlan* plan = it->second.get();
     if (!plan) return fallback_.run(in, out, ctx);
     out[0] = ctx.allocate(0, y_.type, plan->out_dims);
+    if (plan->narrow) return run_narrow(*plan, in[0], out[0], ctx.threads);
     dnnl::stream& stream = cpu_stream();
     memory src(plan->src, cpu_engine(), const_cast<void*>(in[0].raw()));
     const size_t elem = dtype_size(y_.type);
@@ -67,12 +77,85 @@ class DnnlQPatchDeconvKernel final : public ops::Kernel {
   }
 
  private:
+  void run_narrow(const PatchPlan& plan, const Tensor& x, Tensor& y, int threads) const {
+    const NarrowPatchDeconv& k = *plan.narrow;
+    const int64_t rows = x.dim(0) * x.dim(1), width = x.dim(2);
+    const auto* src = static_cast<const char*>(x.raw());
+    auto* dst = y.data<float>();
+#pragma omp parallel num_threads(threads) if (rows > 1 && threads > 1)
+    {
+      std::vector<float> scratch(static_cast<size_t>(width * k.channels));
+      std::vector<float*> out_rows(static_cast<size_t>(k.kh));
+#pragma omp for schedule(static)
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t i = 0; i < k.kh; ++i) out_rows[static_cast<size_t>(i)] = dst + (r * k.kh + i) * plan.row_offset;
+        k.run_row(src + r * width * k.channels, x_.type == DataType::Int8, width, out_rows.data(), scratch.data());
+      }
+    }
+    if (plan.activation.empty()) return;
+    dnnl::stream& stream = cpu_stream();
+    memory data(plan.y_flat, cpu_engine(), y.raw());
+    for (const dnnl::eltwise_forward& step : plan.activation)
+      step.execute(stream, {{DNNL_ARG_SRC, data}, {DNNL_ARG_DST, data}});
+    stream.wait();
+  }
+
+  // The narrow plan of a float output with few taps per pixel, or null.
+  std::unique_ptr<PatchPlan> build_narrow_plan(std::span<const Tensor> in) const {
+    const Tensor& x = in[0];
+    const Tensor& w = in[1];
+    const Tensor& w_scale = in[kWeightScaleInput];
+    const int64_t c = x.dim(3), m = w.dim(1), kh = w.dim(2), kw = w.dim(3);
+    if (y_.quantized() || !NarrowPatchDeconv::fits(c, kh * kw * m)) return nullptr;
+    auto plan = std::make_unique<PatchPlan>();
+    plan->out_dims = {x.dim(0), x.dim(1) * kh, x.dim(2) * kw, m};
+    plan->row_offset = x.dim(2) * kw * m;
+    plan->y_flat = memory::desc({plan->out_dims[0] * plan->out_dims[1] * plan->out_dims[2] * m},
+                                memory::data_type::f32, tag::a);
+    if (!activation_primitives(activation_, plan->y_flat, plan->activation)) return nullptr;
+    auto k = std::make_unique<NarrowPatchDeconv>();
+    k->channels = c;
+    k->kh = kh;
+    k->kw = kw;
+    k->m = m;
+    const int64_t taps = k->taps();
+    k->weights.assign(static_cast<size_t>(c * NarrowPatchDeconv::kMaxTaps), 0.0f);
+    k->offset.assign(static_cast<size_t>(taps), 0);
+    k->scale.assign(static_cast<size_t>(taps), 0.0f);
+    k->shift.assign(static_cast<size_t>(taps), 0.0f);
+    const bool has_bias = in.size() > kBiasInput && in[kBiasInput].defined();
+    if (has_bias && in[kBiasInput].numel() != m) return nullptr;
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j)
+        for (int64_t oc = 0; oc < m; ++oc) {
+          const int64_t t = (i * kw + j) * m, tap = t + oc;
+          const auto ut = static_cast<size_t>(tap);
+          int32_t sum = 0;
+          for (int64_t ci = 0; ci < c; ++ci) {
+            const int8_t v = w.data<int8_t>()[((ci * m + oc) * kh + i) * kw + j];
+            k->weights[static_cast<size_t>(ci * NarrowPatchDeconv::kMaxTaps + tap)] = v;
+            sum += v;
+          }
+          k->offset[ut] = -x_.zero_point * sum;
+          k->scale[ut] = x_.scale * w_scale.data<float>()[w_scale.numel() == 1 ? 0 : oc];
+          if (!has_bias) continue;
+          const Tensor& bias = in[kBiasInput];
+          if (bias.dtype() == DataType::Int32)
+            k->offset[ut] += bias.data<int32_t>()[oc];
+          else
+            k->shift[ut] = bias.data<float>()[oc];
+        }
+    plan->narrow = std::move(k);
+    return plan;
+  }
+
   std::unique_ptr<PatchPlan> build_plan(std::span<const Tensor> in) {
     const Tensor& x = in[0];
     const Tensor& w = in[1];
     const Tensor& w_scale = in[kWeightScaleInput];
     const int64_t n = x.dim(0), h = x.dim(1), wd = x.dim(2), c = x.dim(3);
     if (w.rank() != 4 || w.dim(0) != c) return nullptr;
+    if (auto narrow = build_narrow_plan(in)) return narrow;
     const int64_t m = w.dim(1), kh = w.dim(2), kw = w.dim(3);
     const int64_t cols = kw * m;
     auto plan = std::make_unique<PatchPlan>();

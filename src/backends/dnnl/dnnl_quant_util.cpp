@@ -97,4 +97,16 @@ bool append_quantized_epilogue(dnnl::post_ops& ops, const ops::FusedActivation& 
   return true;
 }
 
+bool activation_primitives(const ops::FusedActivation& act, const dnnl::memory::desc& desc,
+                           std::vector<dnnl::eltwise_forward>& out) {
+  std::vector<Eltwise> steps;
+  if (!activation_steps(act, steps)) return false;
+  merge_linears(steps);
+  for (const Eltwise& e : steps) {
+    dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, e.kind, desc, e.alpha, e.beta);
+    out.emplace_back(dnnl::eltwise_forward::primitive_desc(d, cpu_engine()));
+  }
+  return true;
+}
+
 }  // namespace qtune::backends::dnnl_backend

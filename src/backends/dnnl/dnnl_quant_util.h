@@ -26,4 +26,9 @@ bool commutes_with_scale(const ops::FusedActivation& act);
 // most one eltwise_linear. False when that is impossible (the reference kernel runs then).
 bool append_quantized_epilogue(dnnl::post_ops& ops, const ops::FusedActivation& act, float final_scale);
 
+// The activation as in-place eltwise primitives over float32 data of `desc`, in order (none
+// for no activation). False when oneDNN has no exact form of it.
+bool activation_primitives(const ops::FusedActivation& act, const dnnl::memory::desc& desc,
+                           std::vector<dnnl::eltwise_forward>& out);
+
 }  // namespace qtune::backends::dnnl_backend
