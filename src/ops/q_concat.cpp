@@ -4,7 +4,9 @@
 // output's are y_*. An input quantized exactly like the output is copied as bytes; the
 // others are requantized on the way. The QDQ lowering pass creates it from
 // DQ -> Concat -> Q (feature-pyramid merges).
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "ops/elementwise.h"
 #include "ops/q_linear.h"
@@ -46,6 +48,27 @@ std::vector<TensorInfo> infer_q_concat(const ir::Node& node, std::span<const Ten
 }
 
 class QConcatKernel final : public Kernel {
+  // uint8 rows of `row` elements into the output's rows (out_row apart), requantized from
+  // `from` to y_. Rows are short (channels of one pixel): each block of them is requantized
+  // as one contiguous run, which vectorizes, into a scratch buffer, then copied into place.
+  void requantize_u8_rows(const unsigned char* src, int64_t row, unsigned char* dst, int64_t out_row, int64_t outer,
+                          const ActivationQuant& from, int threads) const {
+    const RequantLoop p{static_cast<float>(from.zero_point), from.scale / y_.scale, static_cast<float>(y_.zero_point)};
+    const int64_t block = std::max<int64_t>(1, 16384 / std::max<int64_t>(row, 1));
+    const int64_t blocks = (outer + block - 1) / block;
+#pragma omp parallel num_threads(threads) if (blocks > 1 && outer * row > 65536)
+    {
+      std::vector<uint8_t> scratch(static_cast<size_t>(block * row));
+#pragma omp for schedule(static)
+      for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t start = b * block, rows = std::min(block, outer - start);
+        requantize_u8(src + start * row, scratch.data(), rows * row, p);
+        for (int64_t r = 0; r < rows; ++r)
+          std::memcpy(dst + (start + r) * out_row, scratch.data() + r * row, static_cast<size_t>(row));
+      }
+    }
+  }
+
   // Elements [start, start + count) of x, requantized from `from` to y_, into dst.
   void requantize_row(const Tensor& x, int64_t start, int64_t count, const ActivationQuant& from,
                       unsigned char* dst) const {
@@ -65,7 +88,6 @@ class QConcatKernel final : public Kernel {
   }
 
  public:
- public:
   explicit QConcatKernel(const ir::Node& node)
       : node_(node), inputs_(input_params(node)), y_(read_activation_quant(node, "y")) {}
 
@@ -84,15 +106,19 @@ class QConcatKernel final : public Kernel {
     for (size_t i = 0; i < in.size(); ++i) {
       const int64_t row = in[i].numel() / std::max<int64_t>(outer, 1);
       const bool same = inputs_[i] == y_ || (inputs_[i].type == DataType::Float32 && !y_.quantized());
-      auto* dst = static_cast<unsigned char*>(out[0].raw());
+      auto* dst = static_cast<unsigned char*>(out[0].raw()) + static_cast<size_t>(offset) * y_size;
       const auto* src = static_cast<const unsigned char*>(in[i].raw());
+      if (!same && in[i].dtype() == DataType::UInt8 && y_.type == DataType::UInt8) {
+        requantize_u8_rows(src, row, dst, out_row, outer, inputs_[i], ctx.threads);
+      } else {
 #pragma omp parallel for num_threads(ctx.threads) schedule(static) if (outer > 1 && in[i].numel() > 65536)
-      for (int64_t o = 0; o < outer; ++o) {
-        unsigned char* d = dst + static_cast<size_t>(o * out_row + offset) * y_size;
-        if (same) {
-          std::memcpy(d, src + static_cast<size_t>(o * row) * y_size, static_cast<size_t>(row) * y_size);
-        } else {
-          requantize_row(in[i], o * row, row, inputs_[i], d);
+        for (int64_t o = 0; o < outer; ++o) {
+          unsigned char* d = dst + static_cast<size_t>(o * out_row) * y_size;
+          if (same) {
+            std::memcpy(d, src + static_cast<size_t>(o * row) * y_size, static_cast<size_t>(row) * y_size);
+          } else {
+            requantize_row(in[i], o * row, row, inputs_[i], d);
+          }
         }
       }
       offset += row;
