@@ -1,5 +1,7 @@
 // com.qtune QBinary: an Add or Mul (attribute `operation`) whose inputs and output may be
 // quantized: Y = Q(op(DQ(A), DQ(B))) with numpy broadcasting, in one pass over the data.
+// Operation ScaledResidual is Y = Q(DQ(A) + DQ(A) * DQ(B)): a residual squeeze-excitation,
+// fused by passes/fuse_scaled_residual.h.
 // Each of A, B and Y carries its own per-tensor parameters as a_/b_/y_ attributes
 // (ops/q_linear.h; absent = float32). The QDQ lowering pass creates it from
 // DQ -> Add/Mul -> Q (residual adds, squeeze-excitation scaling): the INT8 data is read
@@ -16,7 +18,8 @@ namespace {
 std::vector<TensorInfo> infer_q_binary(const ir::Node& node, std::span<const TensorInfo> inputs) {
   expect_input_count(node, inputs, 2, 2);
   const std::string op = node.attr_string("operation", "");
-  if (op != "Add" && op != "Mul") fail(node, "operation '" + op + "': expected Add or Mul");
+  if (op != "Add" && op != "Mul" && op != "ScaledResidual")
+    fail(node, "operation '" + op + "': expected Add, Mul or ScaledResidual");
   const ActivationQuant a = read_activation_quant(node, "a"), b = read_activation_quant(node, "b");
   expect_type(node, inputs, 0, {a.type});
   expect_type(node, inputs, 1, {b.type});
@@ -29,6 +32,7 @@ class QBinaryKernel final : public Kernel {
   explicit QBinaryKernel(const ir::Node& node)
       : node_(node),
         mul_(node.attr_string("operation", "") == "Mul"),
+        residual_(node.attr_string("operation", "") == "ScaledResidual"),
         a_(read_activation_quant(node, "a")),
         b_(read_activation_quant(node, "b")),
         y_(read_activation_quant(node, "y")) {}
@@ -39,14 +43,20 @@ class QBinaryKernel final : public Kernel {
     const BroadcastPlan plan = plan_broadcast(dims, out_dims);
     out[0] = ctx.allocate(0, y_.type, out_dims);
     const DataType u8 = DataType::UInt8;
-    if (in[0].dtype() == u8 && in[1].dtype() == u8 && y_.type == u8) return run_u8(plan, in[0], in[1], out[0], ctx.threads);
+    if (in[0].dtype() == u8 && in[1].dtype() == u8 && y_.type == u8) {
+      if (run_u8_column_broadcast(plan, in[0], in[1], out[0], ctx.threads)) return;
+      if (!residual_) return run_u8(plan, in[0], in[1], out[0], ctx.threads);
+    }
     dispatch_activation(node_, in[0].dtype(), [&]<class A>() {
       dispatch_activation(node_, in[1].dtype(), [&]<class B>() {
         dispatch_activation(node_, y_.type, [&]<class Y>() {
           const ValueLoad<A> la{a_.scale, static_cast<float>(a_.zero_point)};
           const ValueLoad<B> lb{b_.scale, static_cast<float>(b_.zero_point)};
           const ValueStore<Y> st{y_.scale, static_cast<float>(y_.zero_point)};
-          if (mul_)
+          if (residual_)
+            broadcast_binary(plan, in[0].data<A>(), in[1].data<B>(), out[0].data<Y>(),
+                             [=](A a, B b) { return st(la(a) + la(a) * lb(b)); }, ctx.threads);
+          else if (mul_)
             broadcast_binary(plan, in[0].data<A>(), in[1].data<B>(), out[0].data<Y>(),
                              [=](A a, B b) { return st(la(a) * lb(b)); }, ctx.threads);
           else
@@ -60,7 +70,6 @@ class QBinaryKernel final : public Kernel {
  private:
   // All uint8 (the default scheme): the vectorized loops of ops/q_loops.h.
   void run_u8(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
-    if (run_u8_column_broadcast(plan, a, b, y, threads)) return;
     const uint8_t* pa = a.data<uint8_t>();
     const uint8_t* pb = b.data<uint8_t>();
     uint8_t* py = y.data<uint8_t>();
@@ -95,6 +104,7 @@ class QBinaryKernel final : public Kernel {
     const bool b_row = sa[0] == cols && sa[1] == 1 && sb[0] == 0 && sb[1] == 1;
     const bool a_row = sb[0] == cols && sb[1] == 1 && sa[0] == 0 && sa[1] == 1;
     if (!a_row && !b_row) return false;
+    if (residual_ && !b_row) return false;  // A must be the full tensor: y = a * (1 + b[c])
     // `full` runs over every element, `row` is the repeated operand.
     const Tensor& full = b_row ? a : b;
     const Tensor& row = b_row ? b : a;
@@ -103,7 +113,11 @@ class QBinaryKernel final : public Kernel {
     std::vector<float> column(static_cast<size_t>(cols));
     const uint8_t* r = row.data<uint8_t>();
     const auto zy = static_cast<float>(y_.zero_point);
-    if (mul_) {
+    if (residual_) {
+      const float k = fq.scale / y_.scale;
+      for (int64_t c = 0; c < cols; ++c)
+        column[static_cast<size_t>(c)] = (1.0f + (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * rq.scale) * k;
+    } else if (mul_) {
       const float k = fq.scale * rq.scale / y_.scale;
       for (int64_t c = 0; c < cols; ++c) column[static_cast<size_t>(c)] = (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * k;
     } else {
@@ -112,23 +126,30 @@ class QBinaryKernel final : public Kernel {
       for (int64_t c = 0; c < cols; ++c)
         column[static_cast<size_t>(c)] = (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * kr + shift;
     }
-    const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(cols, 1));
-    const int64_t chunks = (rows + chunk - 1) / chunk;
-#pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1 && rows * cols > 65536)
-    for (int64_t i = 0; i < chunks; ++i) {
-      const int64_t start = i * chunk, n = std::min(chunk, rows - start);
-      const uint8_t* f = full.data<uint8_t>() + start * cols;
-      uint8_t* out = y.data<uint8_t>() + start * cols;
-      if (mul_)
-        mul_u8_rows(f, column.data(), out, n, cols, static_cast<float>(fq.zero_point), zy);
+    // Short rows (few channels) leave the vectorized loop idle: `rep` rows at a time run as
+    // one row, the column terms repeated; the last rows % rep rows run on their own.
+    const int64_t rep = cols >= 64 ? 1 : (64 + cols - 1) / cols;
+    column.resize(static_cast<size_t>(cols * rep));
+    for (int64_t k = 1; k < rep; ++k) std::copy_n(column.begin(), cols, column.begin() + k * cols);
+    const int64_t wide = cols * rep, wide_rows = rows / rep;
+    auto run_rows = [&](int64_t start, int64_t n, int64_t width) {  // start and n in rows of `width`
+      const uint8_t* f = full.data<uint8_t>() + start * width;
+      uint8_t* out = y.data<uint8_t>() + start * width;
+      if (mul_ || residual_)
+        mul_u8_rows(f, column.data(), out, n, width, static_cast<float>(fq.zero_point), zy);
       else
-        add_u8_rows(f, column.data(), out, n, cols, fq.scale / y_.scale, zy);
-    }
+        add_u8_rows(f, column.data(), out, n, width, fq.scale / y_.scale, zy);
+    };
+    const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(wide, 1));
+    const int64_t chunks = (wide_rows + chunk - 1) / chunk;
+#pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1 && rows * cols > 65536)
+    for (int64_t i = 0; i < chunks; ++i) run_rows(i * chunk, std::min(chunk, wide_rows - i * chunk), wide);
+    if (rows % rep) run_rows(wide_rows * rep, rows % rep, cols);
     return true;
   }
 
   const ir::Node& node_;
-  bool mul_;
+  bool mul_, residual_;
   ActivationQuant a_, b_, y_;
 };
 

@@ -7,6 +7,7 @@
 #include "ops/fused_activation.h"
 #include "ops/fused_op_util.h"
 #include "ops/q_linear.h"
+#include "passes/fuse_scaled_residual.h"
 #include "passes/lower_dynamic_mat_mul.h"
 #include "passes/pass_util.h"
 
@@ -422,6 +423,7 @@ LowerQdqStats lower_qdq(ir::Graph& graph, const LowerQdqOptions& options) {
   LowerQdqStats stats = Lowering(graph, options).run();
   lower_dynamic_mat_muls(graph, options, stats);
   graph.eliminate_dead_nodes();
+  stats.scaled_residuals = fuse_scaled_residuals(graph);  // needs the dead DequantizeLinears gone
   drop_unused(graph);
   return stats;
 }

@@ -29,6 +29,7 @@ struct LowerQdqStats {
   size_t mat_muls = 0;       // QMatMul nodes created
   size_t pass_through = 0;   // data-movement/pool nodes now running on INT8 data
   size_t elementwise = 0;    // QBinary, QConcat, QGlobalAveragePool nodes created
+  size_t scaled_residuals = 0;  // of those, Mul + Add pairs then fused (fuse_scaled_residual.h)
   // Float compute nodes next to DequantizeLinear that stayed float: (node name, why).
   std::vector<std::pair<std::string, std::string>> declined;
 };

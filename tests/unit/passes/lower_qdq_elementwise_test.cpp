@@ -40,8 +40,9 @@ ir::Value* q(ir::GraphBuilder& b, ir::Value* x, float scale, uint8_t zp, const s
 }
 
 // Runs `model` fake-quantized (reference kernels, no lowering) and lowered on each backend.
+// `max_off` is the fraction of outputs allowed one step off.
 void expect_lowered_matches_qdq(const ir::Model& model, const std::map<std::string, Tensor>& feeds,
-                                const std::string& lowered_op) {
+                                const std::string& lowered_op, double max_off = 0.01) {
   exec::SessionOptions fake;
   fake.backend = exec::Backend::Reference;
   fake.lower_int8 = false;
@@ -67,7 +68,7 @@ void expect_lowered_matches_qdq(const ir::Model& model, const std::map<std::stri
       off += d > 0;
     }
     EXPECT_LE(worst, 1.0);
-    EXPECT_LE(off, want.numel() / 100 + 1);
+    EXPECT_LE(off, static_cast<int64_t>(static_cast<double>(want.numel()) * max_off) + 1);
   }
 }
 
@@ -84,20 +85,44 @@ TEST(LowerQdqElementwise, AddAndBroadcastMulMatchTheQdqChain) {
 }
 
 // [N, H, W, C] (x) [N, 1, 1, C]: the per-channel operand repeats over rows (the NHWC
-// squeeze-excitation form), the path that computes per-channel factors once.
+// squeeze-excitation form), the path that computes per-channel factors once. 35 rows of
+// 24 channels: that path runs 3 rows at a time, so 2 rows are left for the tail.
 TEST(LowerQdqElementwise, ChannelLastBroadcastMatchesTheQdqChain) {
   for (const std::string op : {"Add", "Mul"})
     for (bool swapped : {false, true}) {
       ir::GraphBuilder b(13);
-      auto* x = b.input("x", DataType::UInt8, {1, 5, 6, 24});
+      auto* x = b.input("x", DataType::UInt8, {1, 5, 7, 24});
       auto* y = b.input("y", DataType::UInt8, {1, 1, 1, 24});
       ir::Value* dx = dq(b, x, 0.0317f, 100);
       ir::Value* dy = dq(b, y, 0.0107f, 7);
       auto* r = b.node(op, swapped ? std::vector<ir::Value*>{dy, dx} : std::vector<ir::Value*>{dx, dy}, {}, "binary");
       b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
-      expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 5, 6, 24}, 5)}, {"y", random_u8({1, 1, 1, 24}, 6)}},
+      expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 5, 7, 24}, 5)}, {"y", random_u8({1, 1, 1, 24}, 6)}},
                                  "QBinary");
     }
+}
+
+// x + x * s (a residual squeeze-excitation) lowers to one QBinary ScaledResidual. It skips
+// the product's rounding to INT8, so many outputs may be one step off; none by more.
+TEST(LowerQdqElementwise, ScaledResidualFusesMulAndAdd) {
+  for (bool swapped : {false, true}) {
+    SCOPED_TRACE(swapped ? "operands swapped" : "x first");
+    ir::GraphBuilder b(13);
+    auto* x = b.input("x", DataType::UInt8, {1, 9, 11, 40});
+    auto* s = b.input("s", DataType::UInt8, {1, 1, 1, 40});
+    ir::Value* dx = dq(b, x, 0.0317f, 100);
+    ir::Value* ds = dq(b, s, 1.0f / 255, 0);
+    auto* m = b.node("Mul", swapped ? std::vector<ir::Value*>{ds, dx} : std::vector<ir::Value*>{dx, ds}, {}, "se");
+    ir::Value* dm = dq(b, q(b, m, 0.0297f, 102, "se_q"), 0.0297f, 102);
+    auto* r = b.node("Add", swapped ? std::vector<ir::Value*>{dm, dx} : std::vector<ir::Value*>{dx, dm}, {}, "residual");
+    b.output(q(b, r, 0.0583f, 101, "out"));
+    const ir::Model model = b.build();
+    exec::SessionOptions options;
+    options.threads = 1;
+    EXPECT_EQ(exec::Session(model, options).lower_stats().scaled_residuals, 1u);
+    expect_lowered_matches_qdq(model, {{"x", random_u8({1, 9, 11, 40}, 8)}, {"s", random_u8({1, 1, 1, 40}, 9)}},
+                               "QBinary", 0.5);
+  }
 }
 
 TEST(LowerQdqElementwise, MaxPoolRunsOnInt8Data) {
@@ -129,6 +154,18 @@ TEST(LowerQdqElementwise, ConcatRequantizesInputsOfOtherScales) {
   auto* c = b.node("Concat", {dq(b, l, 0.0317f, 100), dq(b, r, 0.0523f, 90)}, {ir::Attribute::make_int("axis", 1)}, "cat");
   b.output(q(b, c, 0.0419f, 110, "out"));
   expect_lowered_matches_qdq(b.build(), {{"l", random_u8({1, 4, 5, 6}, 3)}, {"r", random_u8({1, 3, 5, 6}, 4)}}, "QConcat");
+}
+
+// Along NHWC channels: short rows, requantized in blocks of rows (three blocks here, the
+// last one partial).
+TEST(LowerQdqElementwise, ChannelConcatRequantizesShortRows) {
+  ir::GraphBuilder b(13);
+  auto* l = b.input("l", DataType::UInt8, {1, 40, 41, 24});
+  auto* r = b.input("r", DataType::UInt8, {1, 40, 41, 8});
+  auto* c = b.node("Concat", {dq(b, l, 0.0317f, 100), dq(b, r, 0.0419f, 110)}, {ir::Attribute::make_int("axis", 3)}, "cat");
+  b.output(q(b, c, 0.0419f, 110, "out"));
+  expect_lowered_matches_qdq(b.build(), {{"l", random_u8({1, 40, 41, 24}, 10)}, {"r", random_u8({1, 40, 41, 8}, 11)}},
+                             "QConcat");
 }
 
 TEST(LowerQdqElementwise, GlobalAveragePoolSumsIntegers) {
