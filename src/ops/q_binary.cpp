@@ -7,6 +7,7 @@
 // DQ -> Add/Mul -> Q (residual adds, squeeze-excitation scaling): the INT8 data is read
 // once and written once instead of dequantized to float, combined and quantized again.
 #include <algorithm>
+#include <numeric>
 
 #include "ops/elementwise.h"
 #include "ops/q_linear.h"
@@ -93,59 +94,68 @@ class QBinaryKernel final : public Kernel {
     }
   }
 
-  // [rows, cols] (x) [1, cols]: one operand is a row of per-column values repeated over every
-  // row (NHWC squeeze-excitation). Per-column factors are computed once per run.
+  // [rows, cols] (x) [1, cols], or [batches, rows, cols] (x) [batches, 1, cols]: one operand
+  // is a row of per-column values repeated over every row of its batch (NHWC
+  // squeeze-excitation). Per-column factors are computed once per batch.
   bool run_u8_column_broadcast(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y,
                                int threads) const {
-    if (plan.dims.size() != 2) return false;
-    const int64_t rows = plan.dims[0], cols = plan.dims[1];
-    const auto& sa = plan.strides[0];
-    const auto& sb = plan.strides[1];
-    const bool b_row = sa[0] == cols && sa[1] == 1 && sb[0] == 0 && sb[1] == 1;
-    const bool a_row = sb[0] == cols && sb[1] == 1 && sa[0] == 0 && sa[1] == 1;
+    const size_t rank = plan.dims.size();
+    if (rank != 2 && rank != 3) return false;
+    const int64_t batches = rank == 3 ? plan.dims[0] : 1, rows = plan.dims[rank - 2], cols = plan.dims[rank - 1];
+    auto repeats_row = [&](const std::vector<int64_t>& full, const std::vector<int64_t>& row) {
+      return full[rank - 2] == cols && full[rank - 1] == 1 && row[rank - 2] == 0 && row[rank - 1] == 1 &&
+             (rank == 2 || (full[0] == rows * cols && row[0] == cols));
+    };
+    const bool b_row = repeats_row(plan.strides[0], plan.strides[1]);
+    const bool a_row = repeats_row(plan.strides[1], plan.strides[0]);
     if (!a_row && !b_row) return false;
     if (residual_ && !b_row) return false;  // A must be the full tensor: y = a * (1 + b[c])
     // `full` runs over every element, `row` is the repeated operand.
-    const Tensor& full = b_row ? a : b;
-    const Tensor& row = b_row ? b : a;
     const ActivationQuant& fq = b_row ? a_ : b_;
     const ActivationQuant& rq = b_row ? b_ : a_;
+    for (int64_t n = 0; n < batches; ++n)
+      run_u8_rows((b_row ? a : b).data<uint8_t>() + n * rows * cols, fq, (b_row ? b : a).data<uint8_t>() + n * cols,
+                  rq, y.data<uint8_t>() + n * rows * cols, rows, cols, threads);
+    return true;
+  }
+
+  // One batch of run_u8_column_broadcast: `full` has rows x cols elements, `row` cols.
+  void run_u8_rows(const uint8_t* full, const ActivationQuant& fq, const uint8_t* row, const ActivationQuant& rq,
+                   uint8_t* y, int64_t rows, int64_t cols, int threads) const {
     std::vector<float> column(static_cast<size_t>(cols));
-    const uint8_t* r = row.data<uint8_t>();
     const auto zy = static_cast<float>(y_.zero_point);
+    const auto zr = static_cast<float>(rq.zero_point);
     if (residual_) {
       const float k = fq.scale / y_.scale;
-      for (int64_t c = 0; c < cols; ++c)
-        column[static_cast<size_t>(c)] = (1.0f + (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * rq.scale) * k;
+      for (int64_t c = 0; c < cols; ++c) column[static_cast<size_t>(c)] = (1.0f + (static_cast<float>(row[c]) - zr) * rq.scale) * k;
     } else if (mul_) {
       const float k = fq.scale * rq.scale / y_.scale;
-      for (int64_t c = 0; c < cols; ++c) column[static_cast<size_t>(c)] = (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * k;
+      for (int64_t c = 0; c < cols; ++c) column[static_cast<size_t>(c)] = (static_cast<float>(row[c]) - zr) * k;
     } else {
       const float kf = fq.scale / y_.scale, kr = rq.scale / y_.scale;
       const float shift = -static_cast<float>(fq.zero_point) * kf;
-      for (int64_t c = 0; c < cols; ++c)
-        column[static_cast<size_t>(c)] = (static_cast<float>(r[c]) - static_cast<float>(rq.zero_point)) * kr + shift;
+      for (int64_t c = 0; c < cols; ++c) column[static_cast<size_t>(c)] = (static_cast<float>(row[c]) - zr) * kr + shift;
     }
-    // Short rows (few channels) leave the vectorized loop idle: `rep` rows at a time run as
-    // one row, the column terms repeated; the last rows % rep rows run on their own.
-    const int64_t rep = cols >= 64 ? 1 : (64 + cols - 1) / cols;
+    // The vectorized loop takes 32 elements a step and ends in a scalar tail: `rep` rows at
+    // a time run as one row of a multiple of 32 elements (at least 256), the column terms
+    // repeated; the last rows % rep rows run on their own.
+    const int64_t step = 32 / std::gcd(cols, int64_t{32});
+    int64_t rep = step;
+    while (cols * rep < 256) rep += step;
     column.resize(static_cast<size_t>(cols * rep));
     for (int64_t k = 1; k < rep; ++k) std::copy_n(column.begin(), cols, column.begin() + k * cols);
     const int64_t wide = cols * rep, wide_rows = rows / rep;
     auto run_rows = [&](int64_t start, int64_t n, int64_t width) {  // start and n in rows of `width`
-      const uint8_t* f = full.data<uint8_t>() + start * width;
-      uint8_t* out = y.data<uint8_t>() + start * width;
       if (mul_ || residual_)
-        mul_u8_rows(f, column.data(), out, n, width, static_cast<float>(fq.zero_point), zy);
+        mul_u8_rows(full + start * width, column.data(), y + start * width, n, width, static_cast<float>(fq.zero_point), zy);
       else
-        add_u8_rows(f, column.data(), out, n, width, fq.scale / y_.scale, zy);
+        add_u8_rows(full + start * width, column.data(), y + start * width, n, width, fq.scale / y_.scale, zy);
     };
     const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(wide, 1));
     const int64_t chunks = (wide_rows + chunk - 1) / chunk;
 #pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1 && rows * cols > 65536)
     for (int64_t i = 0; i < chunks; ++i) run_rows(i * chunk, std::min(chunk, wide_rows - i * chunk), wide);
     if (rows % rep) run_rows(wide_rows * rep, rows % rep, cols);
-    return true;
   }
 
   const ir::Node& node_;

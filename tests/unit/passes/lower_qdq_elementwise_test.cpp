@@ -85,21 +85,23 @@ TEST(LowerQdqElementwise, AddAndBroadcastMulMatchTheQdqChain) {
 }
 
 // [N, H, W, C] (x) [N, 1, 1, C]: the per-channel operand repeats over rows (the NHWC
-// squeeze-excitation form), the path that computes per-channel factors once. 35 rows of
-// 24 channels: that path runs 3 rows at a time, so 2 rows are left for the tail.
+// squeeze-excitation form), the path that computes per-channel factors once per image.
+// 35 rows of 24 channels: that path runs 12 rows at a time, so 11 are left for the tail.
 TEST(LowerQdqElementwise, ChannelLastBroadcastMatchesTheQdqChain) {
-  for (const std::string op : {"Add", "Mul"})
-    for (bool swapped : {false, true}) {
-      ir::GraphBuilder b(13);
-      auto* x = b.input("x", DataType::UInt8, {1, 5, 7, 24});
-      auto* y = b.input("y", DataType::UInt8, {1, 1, 1, 24});
-      ir::Value* dx = dq(b, x, 0.0317f, 100);
-      ir::Value* dy = dq(b, y, 0.0107f, 7);
-      auto* r = b.node(op, swapped ? std::vector<ir::Value*>{dy, dx} : std::vector<ir::Value*>{dx, dy}, {}, "binary");
-      b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
-      expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 5, 7, 24}, 5)}, {"y", random_u8({1, 1, 1, 24}, 6)}},
-                                 "QBinary");
-    }
+  for (int64_t batch : {1, 3})
+    for (const std::string op : {"Add", "Mul"})
+      for (bool swapped : {false, true}) {
+        SCOPED_TRACE(op + " batch " + std::to_string(batch) + (swapped ? " swapped" : ""));
+        ir::GraphBuilder b(13);
+        auto* x = b.input("x", DataType::UInt8, {batch, 5, 7, 24});
+        auto* y = b.input("y", DataType::UInt8, {batch, 1, 1, 24});
+        ir::Value* dx = dq(b, x, 0.0317f, 100);
+        ir::Value* dy = dq(b, y, 0.0107f, 7);
+        auto* r = b.node(op, swapped ? std::vector<ir::Value*>{dy, dx} : std::vector<ir::Value*>{dx, dy}, {}, "binary");
+        b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
+        expect_lowered_matches_qdq(
+            b.build(), {{"x", random_u8({batch, 5, 7, 24}, 5)}, {"y", random_u8({batch, 1, 1, 24}, 6)}}, "QBinary");
+      }
 }
 
 // x + x * s (a residual squeeze-excitation) lowers to one QBinary ScaledResidual. It skips
