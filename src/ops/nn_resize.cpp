@@ -1,5 +1,6 @@
 #include "ops/nn_resize.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -263,6 +264,11 @@ Tensor resize_tensor(const ir::Node& node, const Tensor& x, const std::vector<in
     taps[a] = make_taps(x.dims()[a], out_dims[a], scales[a], len, crop ? roi[a] : 0.0, crop ? roi[rank + a] : 1.0, params);
     if (!taps[a].identity) axes.push_back(a);
   }
+  // Nearest copies whole runs of the axes inside the resized one, and its result does not
+  // depend on the order of axes: when every axis grows, resizing the innermost first makes
+  // the many short copies on the smaller tensor (NHWC 2x upsampling: W before H).
+  const bool growing = std::all_of(axes.begin(), axes.end(), [&](size_t a) { return out_dims[a] >= x.dims()[a]; });
+  if (params.mode == ResizeMode::Nearest && growing) std::reverse(axes.begin(), axes.end());
   Tensor y = ctx.allocate(0, x.dtype(), out_dims);
   dispatch_numeric(node, x.dtype(), [&]<class T>() {
     if (axes.empty()) {
@@ -277,7 +283,7 @@ Tensor resize_tensor(const ir::Node& node, const Tensor& x, const std::vector<in
       const int64_t inner = shape_numel(std::span<const int64_t>(dims).subspan(a + 1));
       const int64_t in_len = dims[a];
       dims[a] = out_dims[a];
-      Tensor next = k + 1 == axes.size() ? y : Tensor(x.dtype(), dims);
+      Tensor next = k + 1 == axes.size() ? y : Tensor::uninitialized(x.dtype(), dims);
       resize_axis<T>(cur.data<T>(), next.data<T>(), outer, in_len, out_dims[a], inner, taps[a], params.extrapolation,
                      ctx.threads);
       cur = next;
