@@ -45,6 +45,22 @@ TEST(OpsTensorMovement, TransposeMatchesDefinitionOnCommonPermutations) {
   }
 }
 
+// NCHW -> NHWC of one image with 2 to 4 channels (and 5, the tiled path): a [C, HW] swap
+// with few columns, interleaved by its own loop; blocks of 4096 pixels, a partial one last.
+TEST(OpsTensorMovement, TransposeOfFewChannelsMatchesDefinition) {
+  for (int64_t c : {2, 3, 4, 5}) {
+    Tensor x = iota<float>({1, c, 67, 131});
+    OneNode n("Transpose", {"x"});
+    n.ints("perm", {0, 2, 3, 1});
+    auto kernel = ops::find_op("", "Transpose")->make_ref_kernel(*n.node);
+    std::vector<Tensor> in{x}, out(1);
+    ops::KernelContext ctx;
+    ctx.threads = 2;
+    kernel->run(in, out, ctx);
+    EXPECT_EQ(values<float>(out[0]), naive_transpose(x, {0, 2, 3, 1})) << c << " channels";
+  }
+}
+
 TEST(OpsTensorMovement, TransposeDefaultReversesAndMovesStrings) {
   Tensor out = OneNode("Transpose", {"x"}).run1({Tensor::strings({2, 3}, {"a", "b", "c", "d", "e", "f"})});
   ASSERT_EQ(out.dims(), (std::vector<int64_t>{3, 2}));
