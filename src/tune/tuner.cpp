@@ -84,11 +84,17 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
   const ir::Model prepared = quant::prepare_for_quantization(model, "model");
   const quant::Quantizer quantizer(prepared, "model");
 
-  // Calibration: one pass over the largest sampling size, snapshots at the others.
+  // Calibration: one pass over the largest sampling size, snapshots at the others. Dynamic
+  // quantization measures activation ranges at run time: no pass, empty statistics.
   std::map<int64_t, quant::CalibrationStats> stats;
   const std::vector<int64_t>& sizes = config_.quantization.sampling_sizes;
+  const bool dynamic = config_.quantization.dynamic;
   bool cached = true;
   for (int64_t n : sizes) {
+    if (dynamic) {
+      stats[n] = quant::CalibrationStats{};
+      continue;
+    }
     if (!std::filesystem::exists(ws.stats_file(n, run))) {
       cached = false;
       break;
@@ -118,7 +124,7 @@ TuneOutcome Tuner::tune(const ir::Model& model, quant::SampleSource& calibration
     // The sensitivity analysis still needs a few inputs.
     for (size_t i = 0; i < kSensitivitySamples; ++i)
       if (!keep.next()) break;
-    log("calibration: statistics reused from the workspace");
+    log(dynamic ? "calibration: none (dynamic quantization)" : "calibration: statistics reused from the workspace");
   }
 
   // The FP32 baseline, once per model and evaluation.

@@ -114,6 +114,38 @@ TEST(Tuner, FindsExactlyTheUnitThatMustStayFp32) {
   EXPECT_EQ(lines, static_cast<int>(out.trials.size()));
 }
 
+// approach: dynamic quantizes MatMul weights offline and activations at run time: the
+// tuner runs no calibration pass (no statistics file in the workspace) and still tunes.
+TEST(Tuner, DynamicApproachRunsNoCalibrationPass) {
+  testing::TempDir dir("tune");
+  ir::GraphBuilder b(13, 5);
+  auto* x = b.input("x", DataType::Float32, {2, 16});
+  auto* h = b.node("Relu", {b.node("MatMul", {x, b.weight("w1", {16, 8})}, {}, "fc1")});
+  b.output(b.node("MatMul", {h, b.weight("w2", {8, 4})}, {}, "fc2"));
+  std::vector<quant::Feeds> feeds;
+  for (uint64_t i = 0; i < 4; ++i) {
+    Tensor t(DataType::Float32, {2, 16});
+    std::mt19937_64 rng(i);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (int64_t k = 0; k < t.numel(); ++k) t.data<float>()[k] = dist(rng);
+    feeds.push_back({{"x", t}});
+  }
+  quant::VectorSamples calibration(feeds);
+  const config::TuneConfig config = config::parse_tune_config(
+      "quantization:\n  approach: dynamic\n  calibration: {sampling_size: 4}\n"
+      "evaluation:\n  accuracy: {command: 'unused {model}'}\n  performance: {warmup: 1, iters: 2}\n"
+      "tuning:\n  accuracy_criterion: {relative: 0.01}\n  workspace: {path: '" + dir.file("ws") + "'}\n",
+      "test.yaml");
+  tune::Tuner tuner(config, quiet());
+  const tune::TuneOutcome out = tuner.tune(b.build(), calibration, [](const ir::Model&) { return 1.0; });
+  ASSERT_TRUE(out.met);
+  int dynamic_quantizers = 0;
+  for (const ir::Node* n : out.best_model.graph->nodes()) dynamic_quantizers += n->op_type() == "DynamicQuantizeLinear";
+  EXPECT_EQ(dynamic_quantizers, 2);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.file("ws")))
+    EXPECT_EQ(entry.path().filename().string().rfind("calibration_", 0), std::string::npos) << entry.path();
+}
+
 TEST(Tuner, TimeoutZeroStopsAtTheFirstPassingTrial) {
   testing::TempDir dir("tune");
   quant::VectorSamples calibration = samples();
