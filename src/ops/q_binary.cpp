@@ -43,10 +43,12 @@ class QBinaryKernel final : public Kernel {
     const std::vector<int64_t> out_dims = broadcast_dims(node_, dims);
     const BroadcastPlan plan = plan_broadcast(dims, out_dims);
     out[0] = ctx.allocate(0, y_.type, out_dims);
-    const DataType u8 = DataType::UInt8;
-    if (in[0].dtype() == u8 && in[1].dtype() == u8 && y_.type == u8) {
-      if (run_u8_column_broadcast(plan, in[0], in[1], out[0], ctx.threads)) return;
-      if (!residual_) return run_u8(plan, in[0], in[1], out[0], ctx.threads);
+    // All uint8 or all int8: the vectorized loops of ops/q_loops.h.
+    const DataType t = y_.type;
+    if ((t == DataType::UInt8 || t == DataType::Int8) && in[0].dtype() == t && in[1].dtype() == t) {
+      const bool done = t == DataType::UInt8 ? run_integer<uint8_t>(plan, in[0], in[1], out[0], ctx.threads)
+                                             : run_integer<int8_t>(plan, in[0], in[1], out[0], ctx.threads);
+      if (done) return;
     }
     dispatch_activation(node_, in[0].dtype(), [&]<class A>() {
       dispatch_activation(node_, in[1].dtype(), [&]<class B>() {
@@ -69,18 +71,22 @@ class QBinaryKernel final : public Kernel {
   }
 
  private:
-  // All uint8 (the default scheme): the vectorized loops of ops/q_loops.h.
-  void run_u8(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
-    const uint8_t* pa = a.data<uint8_t>();
-    const uint8_t* pb = b.data<uint8_t>();
-    uint8_t* py = y.data<uint8_t>();
+  // A, B and Y all of type T (uint8 or int8). False when this case has no loop here (a
+  // residual not broadcast per channel).
+  template <class T>
+  bool run_integer(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
+    if (run_column_broadcast<T>(plan, a, b, y, threads)) return true;
+    if (residual_) return false;
+    const T* pa = a.data<T>();
+    const T* pb = b.data<T>();
+    T* py = y.data<T>();
     const auto za = static_cast<float>(a_.zero_point), zb = static_cast<float>(b_.zero_point);
     const auto zy = static_cast<float>(y_.zero_point);
     if (mul_) {
       const MulLoop p{za, zb, a_.scale * b_.scale / y_.scale, zy};
       for_each_broadcast_row(
           plan, [&](int64_t o, int64_t oa, int64_t ob, int64_t n, int64_t sa, int64_t sb) {
-            mul_u8(pa + oa, sa, pb + ob, sb, py + o, n, p);
+            mul_q(pa + oa, sa, pb + ob, sb, py + o, n, p);
           },
           threads);
     } else {
@@ -88,17 +94,18 @@ class QBinaryKernel final : public Kernel {
       const AddLoop p{ka, kb, -(za * ka + zb * kb), zy};
       for_each_broadcast_row(
           plan, [&](int64_t o, int64_t oa, int64_t ob, int64_t n, int64_t sa, int64_t sb) {
-            add_u8(pa + oa, sa, pb + ob, sb, py + o, n, p);
+            add_q(pa + oa, sa, pb + ob, sb, py + o, n, p);
           },
           threads);
     }
+    return true;
   }
 
   // [rows, cols] (x) [1, cols], or [batches, rows, cols] (x) [batches, 1, cols]: one operand
   // is a row of per-column values repeated over every row of its batch (NHWC
   // squeeze-excitation). Per-column factors are computed once per batch.
-  bool run_u8_column_broadcast(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y,
-                               int threads) const {
+  template <class T>
+  bool run_column_broadcast(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
     const size_t rank = plan.dims.size();
     if (rank != 2 && rank != 3) return false;
     const int64_t batches = rank == 3 ? plan.dims[0] : 1, rows = plan.dims[rank - 2], cols = plan.dims[rank - 1];
@@ -114,14 +121,15 @@ class QBinaryKernel final : public Kernel {
     const ActivationQuant& fq = b_row ? a_ : b_;
     const ActivationQuant& rq = b_row ? b_ : a_;
     for (int64_t n = 0; n < batches; ++n)
-      run_u8_rows((b_row ? a : b).data<uint8_t>() + n * rows * cols, fq, (b_row ? b : a).data<uint8_t>() + n * cols,
-                  rq, y.data<uint8_t>() + n * rows * cols, rows, cols, threads);
+      run_rows<T>((b_row ? a : b).data<T>() + n * rows * cols, fq, (b_row ? b : a).data<T>() + n * cols, rq,
+                  y.data<T>() + n * rows * cols, rows, cols, threads);
     return true;
   }
 
-  // One batch of run_u8_column_broadcast: `full` has rows x cols elements, `row` cols.
-  void run_u8_rows(const uint8_t* full, const ActivationQuant& fq, const uint8_t* row, const ActivationQuant& rq,
-                   uint8_t* y, int64_t rows, int64_t cols, int threads) const {
+  // One batch of run_column_broadcast: `full` has rows x cols elements, `row` cols.
+  template <class T>
+  void run_rows(const T* full, const ActivationQuant& fq, const T* row, const ActivationQuant& rq, T* y, int64_t rows,
+                int64_t cols, int threads) const {
     std::vector<float> column(static_cast<size_t>(cols));
     const auto zy = static_cast<float>(y_.zero_point);
     const auto zr = static_cast<float>(rq.zero_point);
@@ -147,9 +155,9 @@ class QBinaryKernel final : public Kernel {
     const int64_t wide = cols * rep, wide_rows = rows / rep;
     auto run_rows = [&](int64_t start, int64_t n, int64_t width) {  // start and n in rows of `width`
       if (mul_ || residual_)
-        mul_u8_rows(full + start * width, column.data(), y + start * width, n, width, static_cast<float>(fq.zero_point), zy);
+        mul_rows_q(full + start * width, column.data(), y + start * width, n, width, static_cast<float>(fq.zero_point), zy);
       else
-        add_u8_rows(full + start * width, column.data(), y + start * width, n, width, fq.scale / y_.scale, zy);
+        add_rows_q(full + start * width, column.data(), y + start * width, n, width, fq.scale / y_.scale, zy);
     };
     const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(wide, 1));
     const int64_t chunks = (wide_rows + chunk - 1) / chunk;

@@ -48,23 +48,25 @@ std::vector<TensorInfo> infer_q_concat(const ir::Node& node, std::span<const Ten
 }
 
 class QConcatKernel final : public Kernel {
-  // uint8 rows of `row` elements into the output's rows (out_row apart), requantized from
-  // `from` to y_. Rows are short (channels of one pixel): each block of them is requantized
-  // as one contiguous run, which vectorizes, into a scratch buffer, then copied into place.
-  void requantize_u8_rows(const unsigned char* src, int64_t row, unsigned char* dst, int64_t out_row, int64_t outer,
-                          const ActivationQuant& from, int threads) const {
+  // uint8 (or int8) rows of `row` elements into the output's rows (out_row apart),
+  // requantized from `from` to y_. Rows are short (channels of one pixel): each block of
+  // them is requantized as one contiguous run, which vectorizes, into a scratch buffer, then
+  // copied into place.
+  template <class T>
+  void requantize_rows(const T* src, int64_t row, T* dst, int64_t out_row, int64_t outer, const ActivationQuant& from,
+                       int threads) const {
     const RequantLoop p{static_cast<float>(from.zero_point), from.scale / y_.scale, static_cast<float>(y_.zero_point)};
     const int64_t block = std::max<int64_t>(1, 16384 / std::max<int64_t>(row, 1));
     const int64_t blocks = (outer + block - 1) / block;
 #pragma omp parallel num_threads(threads) if (blocks > 1 && outer * row > 65536)
     {
-      std::vector<uint8_t> scratch(static_cast<size_t>(block * row));
+      std::vector<T> scratch(static_cast<size_t>(block * row));
 #pragma omp for schedule(static)
       for (int64_t b = 0; b < blocks; ++b) {
         const int64_t start = b * block, rows = std::min(block, outer - start);
-        requantize_u8(src + start * row, scratch.data(), rows * row, p);
+        requantize_q(src + start * row, scratch.data(), rows * row, p);
         for (int64_t r = 0; r < rows; ++r)
-          std::memcpy(dst + (start + r) * out_row, scratch.data() + r * row, static_cast<size_t>(row));
+          std::memcpy(dst + (start + r) * out_row, scratch.data() + r * row, static_cast<size_t>(row) * sizeof(T));
       }
     }
   }
@@ -109,7 +111,11 @@ class QConcatKernel final : public Kernel {
       auto* dst = static_cast<unsigned char*>(out[0].raw()) + static_cast<size_t>(offset) * y_size;
       const auto* src = static_cast<const unsigned char*>(in[i].raw());
       if (!same && in[i].dtype() == DataType::UInt8 && y_.type == DataType::UInt8) {
-        requantize_u8_rows(src, row, dst, out_row, outer, inputs_[i], ctx.threads);
+        requantize_rows(in[i].data<uint8_t>(), row, out[0].data<uint8_t>() + offset, out_row, outer, inputs_[i],
+                        ctx.threads);
+      } else if (!same && in[i].dtype() == DataType::Int8 && y_.type == DataType::Int8) {
+        requantize_rows(in[i].data<int8_t>(), row, out[0].data<int8_t>() + offset, out_row, outer, inputs_[i],
+                        ctx.threads);
       } else {
 #pragma omp parallel for num_threads(ctx.threads) schedule(static) if (outer > 1 && in[i].numel() > 65536)
         for (int64_t o = 0; o < outer; ++o) {

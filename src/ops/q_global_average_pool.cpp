@@ -46,10 +46,10 @@ class QGlobalAveragePoolKernel final : public Kernel {
       for (int64_t b = 0; b < n; ++b) {
         const T* base = data + b * c * hw;
         std::vector<int64_t> sums(static_cast<size_t>(c), 0);
-        if (nhwc_ && std::is_same_v<T, uint8_t> && hw <= (int64_t{1} << 23)) {
-          // int32 sums cannot overflow below 2^23 rows of uint8 values.
+        if (nhwc_ && hw <= (int64_t{1} << 23)) {
+          // int32 sums cannot overflow below 2^23 rows of 8-bit values.
           std::vector<int32_t> s32(static_cast<size_t>(c), 0);
-          sum_rows_u8(reinterpret_cast<const uint8_t*>(base), hw, c, s32.data());
+          sum_rows_q(base, hw, c, s32.data());
           for (int64_t ch = 0; ch < c; ++ch) sums[static_cast<size_t>(ch)] = s32[static_cast<size_t>(ch)];
         } else if (nhwc_) {
           for (int64_t p = 0; p < hw; ++p)

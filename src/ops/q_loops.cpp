@@ -1,6 +1,7 @@
 #include "ops/q_loops.h"
 
 #include <cmath>
+#include <type_traits>
 
 namespace qtune::ops {
 namespace {
@@ -32,73 +33,141 @@ inline int8_t to_s8(float x, float zero_point) {
   return static_cast<int8_t>(q);
 }
 
+// The quantizing store of the element type: uint8 or int8.
+template <class T>
+inline T to_q(float x, float zero_point) {
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return to_u8(x, zero_point);
+  else
+    return to_s8(x, zero_point);
+}
+
+// The loop bodies, once per element type; the entry points below compile each for
+// AVX-512, AVX2 and the baseline.
+template <class T>
+[[gnu::always_inline]] inline void add_loop(const T* a, int64_t as, const T* b, int64_t bs, T* y, int64_t n,
+                                            const AddLoop& p) {
+  const float ka = p.ka, kb = p.kb, c = p.c, zp = p.y_zero_point;
+  if (as == 1 && bs == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = to_q<T>(static_cast<float>(a[i]) * ka + static_cast<float>(b[i]) * kb + c, zp);
+  } else if (as == 1) {
+    const float vb = static_cast<float>(b[0]) * kb + c;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_q<T>(static_cast<float>(a[i]) * ka + vb, zp);
+  } else if (bs == 1) {
+    const float va = static_cast<float>(a[0]) * ka + c;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_q<T>(va + static_cast<float>(b[i]) * kb, zp);
+  } else {
+    const T v = to_q<T>(static_cast<float>(a[0]) * ka + static_cast<float>(b[0]) * kb + c, zp);
+    for (int64_t i = 0; i < n; ++i) y[i] = v;
+  }
+}
+
+template <class T>
+[[gnu::always_inline]] inline void mul_loop(const T* a, int64_t as, const T* b, int64_t bs, T* y, int64_t n,
+                                            const MulLoop& p) {
+  const float za = p.a_zero_point, zb = p.b_zero_point, k = p.k, zp = p.y_zero_point;
+  if (as == 1 && bs == 1) {
+    for (int64_t i = 0; i < n; ++i)
+      y[i] = to_q<T>((static_cast<float>(a[i]) - za) * (static_cast<float>(b[i]) - zb) * k, zp);
+  } else if (as == 1) {
+    const float vb = (static_cast<float>(b[0]) - zb) * k;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_q<T>((static_cast<float>(a[i]) - za) * vb, zp);
+  } else if (bs == 1) {
+    const float va = (static_cast<float>(a[0]) - za) * k;
+    for (int64_t i = 0; i < n; ++i) y[i] = to_q<T>(va * (static_cast<float>(b[i]) - zb), zp);
+  } else {
+    const T v = to_q<T>((static_cast<float>(a[0]) - za) * (static_cast<float>(b[0]) - zb) * k, zp);
+    for (int64_t i = 0; i < n; ++i) y[i] = v;
+  }
+}
+
+template <class T>
+[[gnu::always_inline]] inline void requantize_loop(const T* x, T* y, int64_t n, const RequantLoop& p) {
+  const float zx = p.x_zero_point, k = p.k, zp = p.y_zero_point;
+  for (int64_t i = 0; i < n; ++i) y[i] = to_q<T>((static_cast<float>(x[i]) - zx) * k, zp);
+}
+
+template <class T>
+[[gnu::always_inline]] inline void add_rows_loop(const T* a, const float* column_term, T* y, int64_t rows,
+                                                 int64_t cols, float ka, float y_zero_point) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* ar = a + r * cols;
+    T* yr = y + r * cols;
+    for (int64_t c = 0; c < cols; ++c) yr[c] = to_q<T>(static_cast<float>(ar[c]) * ka + column_term[c], y_zero_point);
+  }
+}
+
+template <class T>
+[[gnu::always_inline]] inline void mul_rows_loop(const T* a, const float* column_factor, T* y, int64_t rows,
+                                                 int64_t cols, float a_zero_point, float y_zero_point) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* ar = a + r * cols;
+    T* yr = y + r * cols;
+    for (int64_t c = 0; c < cols; ++c)
+      yr[c] = to_q<T>((static_cast<float>(ar[c]) - a_zero_point) * column_factor[c], y_zero_point);
+  }
+}
+
+template <class T>
+[[gnu::always_inline]] inline void sum_rows_loop(const T* x, int64_t rows, int64_t cols, int32_t* sums) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* xr = x + r * cols;
+    for (int64_t c = 0; c < cols; ++c) sums[c] += xr[c];
+  }
+}
+
 }  // namespace
 
 #define QTUNE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
 QTUNE_CLONES void add_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
                          const AddLoop& p) {
-  const float ka = p.ka, kb = p.kb, c = p.c, zp = p.y_zero_point;
-  if (as == 1 && bs == 1) {
-    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(static_cast<float>(a[i]) * ka + static_cast<float>(b[i]) * kb + c, zp);
-  } else if (as == 1) {
-    const float vb = static_cast<float>(b[0]) * kb + c;
-    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(static_cast<float>(a[i]) * ka + vb, zp);
-  } else if (bs == 1) {
-    const float va = static_cast<float>(a[0]) * ka + c;
-    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(va + static_cast<float>(b[i]) * kb, zp);
-  } else {
-    const uint8_t v = to_u8(static_cast<float>(a[0]) * ka + static_cast<float>(b[0]) * kb + c, zp);
-    for (int64_t i = 0; i < n; ++i) y[i] = v;
-  }
+  add_loop(a, as, b, bs, y, n, p);
+}
+QTUNE_CLONES void add_s8(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n,
+                         const AddLoop& p) {
+  add_loop(a, as, b, bs, y, n, p);
 }
 
 QTUNE_CLONES void mul_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
                          const MulLoop& p) {
-  const float za = p.a_zero_point, zb = p.b_zero_point, k = p.k, zp = p.y_zero_point;
-  if (as == 1 && bs == 1) {
-    for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(a[i]) - za) * (static_cast<float>(b[i]) - zb) * k, zp);
-  } else if (as == 1) {
-    const float vb = (static_cast<float>(b[0]) - zb) * k;
-    for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(a[i]) - za) * vb, zp);
-  } else if (bs == 1) {
-    const float va = (static_cast<float>(a[0]) - za) * k;
-    for (int64_t i = 0; i < n; ++i) y[i] = to_u8(va * (static_cast<float>(b[i]) - zb), zp);
-  } else {
-    const uint8_t v = to_u8((static_cast<float>(a[0]) - za) * (static_cast<float>(b[0]) - zb) * k, zp);
-    for (int64_t i = 0; i < n; ++i) y[i] = v;
-  }
+  mul_loop(a, as, b, bs, y, n, p);
+}
+QTUNE_CLONES void mul_s8(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n,
+                         const MulLoop& p) {
+  mul_loop(a, as, b, bs, y, n, p);
 }
 
 QTUNE_CLONES void requantize_u8(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p) {
-  const float zx = p.x_zero_point, k = p.k, zp = p.y_zero_point;
-  for (int64_t i = 0; i < n; ++i) y[i] = to_u8((static_cast<float>(x[i]) - zx) * k, zp);
+  requantize_loop(x, y, n, p);
+}
+QTUNE_CLONES void requantize_s8(const int8_t* x, int8_t* y, int64_t n, const RequantLoop& p) {
+  requantize_loop(x, y, n, p);
 }
 
 QTUNE_CLONES void add_u8_rows(const uint8_t* a, const float* column_term, uint8_t* y, int64_t rows, int64_t cols,
                               float ka, float y_zero_point) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const uint8_t* ar = a + r * cols;
-    uint8_t* yr = y + r * cols;
-    for (int64_t c = 0; c < cols; ++c) yr[c] = to_u8(static_cast<float>(ar[c]) * ka + column_term[c], y_zero_point);
-  }
+  add_rows_loop(a, column_term, y, rows, cols, ka, y_zero_point);
+}
+QTUNE_CLONES void add_s8_rows(const int8_t* a, const float* column_term, int8_t* y, int64_t rows, int64_t cols,
+                              float ka, float y_zero_point) {
+  add_rows_loop(a, column_term, y, rows, cols, ka, y_zero_point);
 }
 
 QTUNE_CLONES void mul_u8_rows(const uint8_t* a, const float* column_factor, uint8_t* y, int64_t rows, int64_t cols,
                               float a_zero_point, float y_zero_point) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const uint8_t* ar = a + r * cols;
-    uint8_t* yr = y + r * cols;
-    for (int64_t c = 0; c < cols; ++c)
-      yr[c] = to_u8((static_cast<float>(ar[c]) - a_zero_point) * column_factor[c], y_zero_point);
-  }
+  mul_rows_loop(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
+}
+QTUNE_CLONES void mul_s8_rows(const int8_t* a, const float* column_factor, int8_t* y, int64_t rows, int64_t cols,
+                              float a_zero_point, float y_zero_point) {
+  mul_rows_loop(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
 }
 
 QTUNE_CLONES void sum_rows_u8(const uint8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const uint8_t* xr = x + r * cols;
-    for (int64_t c = 0; c < cols; ++c) sums[c] += xr[c];
-  }
+  sum_rows_loop(x, rows, cols, sums);
+}
+QTUNE_CLONES void sum_rows_s8(const int8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
+  sum_rows_loop(x, rows, cols, sums);
 }
 
 QTUNE_CLONES void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point) {

@@ -19,24 +19,38 @@
 namespace qtune {
 namespace {
 
-Tensor random_u8(const std::vector<int64_t>& dims, uint32_t seed) {
-  Tensor t(DataType::UInt8, dims);
+// Random 8-bit data of `type` (uint8 or int8: the kernels have a loop for each).
+Tensor random_q(DataType type, const std::vector<int64_t>& dims, uint32_t seed) {
+  Tensor t(type, dims);
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> d(0, 255);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<uint8_t>()[i] = static_cast<uint8_t>(d(rng));
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    const int v = d(rng);
+    if (type == DataType::UInt8)
+      t.data<uint8_t>()[i] = static_cast<uint8_t>(v);
+    else
+      t.data<int8_t>()[i] = static_cast<int8_t>(v - 128);
+  }
   return t;
 }
+Tensor random_u8(const std::vector<int64_t>& dims, uint32_t seed) { return random_q(DataType::UInt8, dims, seed); }
 
-ir::Value* dq(ir::GraphBuilder& b, ir::Value* x, float scale, uint8_t zp) {
-  return b.node("DequantizeLinear",
-                {x, b.constant(x->name() + "_s", Tensor::scalar_f32(scale)),
-                 b.constant(x->name() + "_z", Tensor::from_vector<uint8_t>({}, {zp}))});
+// A zero point of `type`: `zp` for uint8, zp - 128 for int8 (the same place in the range).
+Tensor zero_point(DataType type, int zp) {
+  return type == DataType::UInt8 ? Tensor::from_vector<uint8_t>({}, {static_cast<uint8_t>(zp)})
+                                 : Tensor::from_vector<int8_t>({}, {static_cast<int8_t>(zp - 128)});
 }
 
-ir::Value* q(ir::GraphBuilder& b, ir::Value* x, float scale, uint8_t zp, const std::string& name) {
+ir::Value* dq(ir::GraphBuilder& b, ir::Value* x, float scale, int zp, DataType type = DataType::UInt8) {
+  return b.node("DequantizeLinear",
+                {x, b.constant(x->name() + "_s", Tensor::scalar_f32(scale)), b.constant(x->name() + "_z", zero_point(type, zp))});
+}
+
+ir::Value* q(ir::GraphBuilder& b, ir::Value* x, float scale, int zp, const std::string& name,
+             DataType type = DataType::UInt8) {
   return b.node("QuantizeLinear",
-                {x, b.constant(name + "_s", Tensor::scalar_f32(scale)), b.constant(name + "_z", Tensor::from_vector<uint8_t>({}, {zp}))},
-                {}, name);
+                {x, b.constant(name + "_s", Tensor::scalar_f32(scale)), b.constant(name + "_z", zero_point(type, zp))}, {},
+                name);
 }
 
 // Runs `model` fake-quantized (reference kernels, no lowering) and lowered on each backend.
@@ -73,35 +87,41 @@ void expect_lowered_matches_qdq(const ir::Model& model, const std::map<std::stri
 }
 
 TEST(LowerQdqElementwise, AddAndBroadcastMulMatchTheQdqChain) {
-  for (const std::string op : {"Add", "Mul"}) {
-    ir::GraphBuilder b(13);
-    auto* x = b.input("x", DataType::UInt8, {1, 4, 5, 6});
-    auto* y = b.input("y", DataType::UInt8, {1, 4, 1, 1});
-    auto* r = b.node(op, {dq(b, x, 0.0317f, 100), dq(b, y, 0.0107f, 7)}, {}, "binary");
-    b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
-    expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 4, 5, 6}, 1)}, {"y", random_u8({1, 4, 1, 1}, 2)}},
-                               "QBinary");
-  }
+  for (DataType type : {DataType::UInt8, DataType::Int8})
+    for (const std::string op : {"Add", "Mul"}) {
+      SCOPED_TRACE(op + " " + std::string(dtype_name(type)));
+      ir::GraphBuilder b(13);
+      auto* x = b.input("x", type, {1, 4, 5, 6});
+      auto* y = b.input("y", type, {1, 4, 1, 1});
+      auto* r = b.node(op, {dq(b, x, 0.0317f, 100, type), dq(b, y, 0.0107f, 7, type)}, {}, "binary");
+      b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out", type));
+      expect_lowered_matches_qdq(b.build(), {{"x", random_q(type, {1, 4, 5, 6}, 1)}, {"y", random_q(type, {1, 4, 1, 1}, 2)}},
+                                 "QBinary");
+    }
 }
 
 // [N, H, W, C] (x) [N, 1, 1, C]: the per-channel operand repeats over rows (the NHWC
 // squeeze-excitation form), the path that computes per-channel factors once per image.
 // 35 rows of 24 channels: that path runs 12 rows at a time, so 11 are left for the tail.
+// uint8 and int8 (symmetric activations) have a loop each.
 TEST(LowerQdqElementwise, ChannelLastBroadcastMatchesTheQdqChain) {
-  for (int64_t batch : {1, 3})
-    for (const std::string op : {"Add", "Mul"})
-      for (bool swapped : {false, true}) {
-        SCOPED_TRACE(op + " batch " + std::to_string(batch) + (swapped ? " swapped" : ""));
-        ir::GraphBuilder b(13);
-        auto* x = b.input("x", DataType::UInt8, {batch, 5, 7, 24});
-        auto* y = b.input("y", DataType::UInt8, {batch, 1, 1, 24});
-        ir::Value* dx = dq(b, x, 0.0317f, 100);
-        ir::Value* dy = dq(b, y, 0.0107f, 7);
-        auto* r = b.node(op, swapped ? std::vector<ir::Value*>{dy, dx} : std::vector<ir::Value*>{dx, dy}, {}, "binary");
-        b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out"));
-        expect_lowered_matches_qdq(
-            b.build(), {{"x", random_u8({batch, 5, 7, 24}, 5)}, {"y", random_u8({batch, 1, 1, 24}, 6)}}, "QBinary");
-      }
+  for (DataType type : {DataType::UInt8, DataType::Int8})
+    for (int64_t batch : {1, 3})
+      for (const std::string op : {"Add", "Mul"})
+        for (bool swapped : {false, true}) {
+          SCOPED_TRACE(op + " " + std::string(dtype_name(type)) + " batch " + std::to_string(batch) +
+                       (swapped ? " swapped" : ""));
+          ir::GraphBuilder b(13);
+          auto* x = b.input("x", type, {batch, 5, 7, 24});
+          auto* y = b.input("y", type, {batch, 1, 1, 24});
+          ir::Value* dx = dq(b, x, 0.0317f, 100, type);
+          ir::Value* dy = dq(b, y, 0.0107f, 7, type);
+          auto* r = b.node(op, swapped ? std::vector<ir::Value*>{dy, dx} : std::vector<ir::Value*>{dx, dy}, {}, "binary");
+          b.output(q(b, r, op == "Add" ? 0.0419f : 0.00213f, 90, "out", type));
+          expect_lowered_matches_qdq(
+              b.build(), {{"x", random_q(type, {batch, 5, 7, 24}, 5)}, {"y", random_q(type, {batch, 1, 1, 24}, 6)}},
+              "QBinary");
+        }
 }
 
 // x + x * s (a residual squeeze-excitation) lowers to one QBinary ScaledResidual. It skips
@@ -161,21 +181,28 @@ TEST(LowerQdqElementwise, ConcatRequantizesInputsOfOtherScales) {
 // Along NHWC channels: short rows, requantized in blocks of rows (three blocks here, the
 // last one partial).
 TEST(LowerQdqElementwise, ChannelConcatRequantizesShortRows) {
-  ir::GraphBuilder b(13);
-  auto* l = b.input("l", DataType::UInt8, {1, 40, 41, 24});
-  auto* r = b.input("r", DataType::UInt8, {1, 40, 41, 8});
-  auto* c = b.node("Concat", {dq(b, l, 0.0317f, 100), dq(b, r, 0.0419f, 110)}, {ir::Attribute::make_int("axis", 3)}, "cat");
-  b.output(q(b, c, 0.0419f, 110, "out"));
-  expect_lowered_matches_qdq(b.build(), {{"l", random_u8({1, 40, 41, 24}, 10)}, {"r", random_u8({1, 40, 41, 8}, 11)}},
-                             "QConcat");
+  for (DataType type : {DataType::UInt8, DataType::Int8}) {
+    SCOPED_TRACE(dtype_name(type));
+    ir::GraphBuilder b(13);
+    auto* l = b.input("l", type, {1, 40, 41, 24});
+    auto* r = b.input("r", type, {1, 40, 41, 8});
+    auto* c = b.node("Concat", {dq(b, l, 0.0317f, 100, type), dq(b, r, 0.0419f, 110, type)},
+                     {ir::Attribute::make_int("axis", 3)}, "cat");
+    b.output(q(b, c, 0.0419f, 110, "out", type));
+    expect_lowered_matches_qdq(
+        b.build(), {{"l", random_q(type, {1, 40, 41, 24}, 10)}, {"r", random_q(type, {1, 40, 41, 8}, 11)}}, "QConcat");
+  }
 }
 
 TEST(LowerQdqElementwise, GlobalAveragePoolSumsIntegers) {
-  ir::GraphBuilder b(13);
-  auto* x = b.input("x", DataType::UInt8, {1, 4, 9, 7});
-  auto* p = b.node("GlobalAveragePool", {dq(b, x, 0.0317f, 100)}, {}, "gap");
-  b.output(q(b, p, 0.0109f, 128, "out"));
-  expect_lowered_matches_qdq(b.build(), {{"x", random_u8({1, 4, 9, 7}, 4)}}, "QGlobalAveragePool");
+  for (DataType type : {DataType::UInt8, DataType::Int8}) {
+    SCOPED_TRACE(dtype_name(type));
+    ir::GraphBuilder b(13);
+    auto* x = b.input("x", type, {1, 4, 9, 7});
+    auto* p = b.node("GlobalAveragePool", {dq(b, x, 0.0317f, 100, type)}, {}, "gap");
+    b.output(q(b, p, 0.0109f, 128, "out", type));
+    expect_lowered_matches_qdq(b.build(), {{"x", random_q(type, {1, 4, 9, 7}, 4)}}, "QGlobalAveragePool");
+  }
 }
 
 }  // namespace
