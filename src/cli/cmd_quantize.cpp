@@ -26,7 +26,7 @@ bool is_yaml(const std::string& path) {
 
 void add_quantize_command(CLI::App& app) {
   struct Options {
-    std::string model, output, calib, stats, plan, config, algo = "minmax", activation = "uint8_asym", weight = "int8_sym";
+    std::string model, output, calib, stats, plan, config, algo = "minmax", activation = "auto", weight = "int8_sym";
     double percentile = 99.99;
     int64_t calib_size = 0;
     bool per_channel = false, per_tensor = false, bias_fp32 = false, no_input_quant = false;
@@ -53,7 +53,7 @@ void add_quantize_command(CLI::App& app) {
                   "Replay a plan (the deploy.yaml qtune tune writes) instead of the options below");
   cmd->add_option("--algo", o->algo, "Activation range: minmax (default), percentile, kl, mse");
   cmd->add_option("--percentile", o->percentile, "Percentile for --algo percentile (default 99.99)");
-  cmd->add_option("--activation-scheme", o->activation, "uint8_asym (default), int8_sym or int8_asym");
+  cmd->add_option("--activation-scheme", o->activation, "auto (default: int8_sym where the CPU has VNNI, else uint8_asym), int8_sym, uint8_asym or int8_asym");
   cmd->add_option("--weight-scheme", o->weight, "int8_sym (default), int8_asym or uint8_asym");
   cmd->add_flag("--per-channel", o->per_channel, "Weights per output channel (the default)");
   cmd->add_flag("--per-tensor", o->per_tensor, "Weights with one scale per tensor");
@@ -86,7 +86,7 @@ void add_quantize_command(CLI::App& app) {
     job.plan = quant::default_plan();
     job.plan.activation.algorithm = quant::parse_range_method(o->algo);
     job.plan.activation.percentile = o->percentile;
-    job.plan.activation.scheme = quant::parse_scheme(o->activation);
+    if (o->activation != "auto") job.plan.activation.scheme = quant::parse_scheme(o->activation);
     job.plan.weight.scheme = quant::parse_scheme(o->weight);
     job.plan.weight.per_channel = !o->per_tensor;
     job.plan.quantize_bias = !o->bias_fp32;

@@ -124,10 +124,11 @@ std::vector<T> unwrap(const std::vector<std::optional<T>>& choices) {
 ModelWiseSpace read_model_wise(const YAML::Node& node) {
   const std::string path = "quantization.model_wise";
   check_section(node, path, {"weight", "activation"});
-  ModelWiseSpace m{{WeightConfig{}}, {ActivationConfig{}}};
+  ModelWiseSpace m{{WeightConfig{}}, {quant::default_activation()}};
   if (has_key(node, "weight")) m.weight = unwrap(read_weight(node["weight"], child_path(path, "weight"), WeightConfig{}, false));
   if (has_key(node, "activation"))
-    m.activation = unwrap(read_activation(node["activation"], child_path(path, "activation"), ActivationConfig{}, false));
+    m.activation =
+        unwrap(read_activation(node["activation"], child_path(path, "activation"), quant::default_activation(), false));
   return m;
 }
 
@@ -246,7 +247,7 @@ QuantizationSection read_quantization(const YAML::Node& node) {
   q.sampling_sizes = {100};
   if (has_key(node, "calibration")) read_calibration(node["calibration"], q);
   q.model_wise = has_key(node, "model_wise") ? read_model_wise(node["model_wise"])
-                                             : ModelWiseSpace{{WeightConfig{}}, {ActivationConfig{}}};
+                                             : ModelWiseSpace{{WeightConfig{}}, {quant::default_activation()}};
   if (has_key(node, "op_wise")) q.op_wise = read_op_wise(node["op_wise"], q.model_wise);
   if (has_key(node, "recipes")) q.recipes = read_recipes(node["recipes"]);
   return q;

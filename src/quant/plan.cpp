@@ -19,7 +19,14 @@ bool cpu_has_vnni() { return backends::dnnl_backend::int8_kernels_have_vnni(); }
 QuantPlan default_plan() {
   QuantPlan plan;
   plan.reduce_range = !cpu_has_vnni();
+  plan.activation = default_activation();
   return plan;
+}
+
+ActivationConfig default_activation() {
+  ActivationConfig a;
+  a.scheme = cpu_has_vnni() ? Scheme::Int8Symmetric : Scheme::UInt8Asymmetric;
+  return a;
 }
 
 }  // namespace qtune::quant

@@ -28,7 +28,7 @@ struct WeightConfig {
 };
 
 struct ActivationConfig {
-  Scheme scheme = Scheme::UInt8Asymmetric;
+  Scheme scheme = Scheme::UInt8Asymmetric;  // what commands start from: default_activation()
   RangeMethod algorithm = RangeMethod::MinMax;
   double percentile = 99.99;  // read by RangeMethod::Percentile only
   bool operator==(const ActivationConfig&) const = default;
@@ -80,6 +80,12 @@ struct QuantPlan {
 // The plan an unconfigured run uses on this CPU: the defaults above, with reduce_range on
 // when the CPU lacks VNNI (see QuantPlan::reduce_range).
 QuantPlan default_plan();
+// The activations commands and configs start from: symmetric int8 where oneDNN's int8
+// kernels have VNNI; uint8 asymmetric elsewhere, since without VNNI oneDNN halves the
+// weights of convolutions that read int8 (signed) data, one bit of precision lost. On
+// PP-OCRv4 rec uint8 asymmetric activations lost 1.7-3.9 points of word accuracy where
+// symmetric int8 ones lost none, at the same speed (docs/accuracy.md).
+ActivationConfig default_activation();
 // True when oneDNN runs AVX-512 VNNI or AVX-VNNI code here (u8 x s8 dot products into
 // 32 bits); DNNL_MAX_CPU_ISA can lower what it uses.
 bool cpu_has_vnni();

@@ -164,7 +164,8 @@ TEST(TuneConfig, AlmostEmptyFileTakesTheDefaults) {
   EXPECT_EQ(q.sampling_sizes, std::vector<int64_t>{100});
   EXPECT_FALSE(q.calibration_dataloader.IsDefined() && !q.calibration_dataloader.IsNull());
   EXPECT_EQ(q.model_wise.weight, (std::vector<WeightConfig>{{Scheme::Int8Symmetric, true}}));
-  EXPECT_EQ(q.model_wise.activation, (std::vector<ActivationConfig>{{Scheme::UInt8Asymmetric, RangeMethod::MinMax, 99.99}}));
+  // Symmetric int8 where the CPU has VNNI, else uint8 asymmetric.
+  EXPECT_EQ(q.model_wise.activation, std::vector<ActivationConfig>{quant::default_activation()});
   EXPECT_TRUE(q.op_wise.empty());
   EXPECT_FALSE(q.recipes.first_layer_fp32);
   EXPECT_FALSE(q.recipes.last_layer_fp32);
