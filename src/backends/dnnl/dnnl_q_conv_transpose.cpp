@@ -7,8 +7,6 @@
 // and activation as its attributes and post-ops. A float output with at most 16 taps per
 // input pixel (kh * kw * M: the detection head's last layer) runs narrow_patch_deconv.h's
 // loop instead, then the activation in place. Other cases run the reference kernel.
-#include <omp.h>
-
 #include <cstring>
 #include <map>
 
