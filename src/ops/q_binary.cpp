@@ -153,7 +153,7 @@ class QBinaryKernel final : public Kernel {
     column.resize(static_cast<size_t>(cols * rep));
     for (int64_t k = 1; k < rep; ++k) std::copy_n(column.begin(), cols, column.begin() + k * cols);
     const int64_t wide = cols * rep, wide_rows = rows / rep;
-    auto run_rows = [&](int64_t start, int64_t n, int64_t width) {  // start and n in rows of `width`
+    auto run_block = [&](int64_t start, int64_t n, int64_t width) {  // start and n in rows of `width`
       if (mul_ || residual_)
         mul_rows_q(full + start * width, column.data(), y + start * width, n, width, static_cast<float>(fq.zero_point), zy);
       else
@@ -162,8 +162,8 @@ class QBinaryKernel final : public Kernel {
     const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(wide, 1));
     const int64_t chunks = (wide_rows + chunk - 1) / chunk;
 #pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1 && rows * cols > 65536)
-    for (int64_t i = 0; i < chunks; ++i) run_rows(i * chunk, std::min(chunk, wide_rows - i * chunk), wide);
-    if (rows % rep) run_rows(wide_rows * rep, rows % rep, cols);
+    for (int64_t i = 0; i < chunks; ++i) run_block(i * chunk, std::min(chunk, wide_rows - i * chunk), wide);
+    if (rows % rep) run_block(wide_rows * rep, rows % rep, cols);
   }
 
   const ir::Node& node_;

@@ -71,13 +71,10 @@ class QConcatKernel final : public Kernel {
     }
   }
 
-  // Elements [start, start + count) of x, requantized from `from` to y_, into dst.
+  // Elements [start, start + count) of x, requantized from `from` to y_, into dst (mixed
+  // or float types; same-type 8-bit inputs take requantize_rows).
   void requantize_row(const Tensor& x, int64_t start, int64_t count, const ActivationQuant& from,
                       unsigned char* dst) const {
-    if (x.dtype() == DataType::UInt8 && y_.type == DataType::UInt8) {
-      const RequantLoop p{static_cast<float>(from.zero_point), from.scale / y_.scale, static_cast<float>(y_.zero_point)};
-      return requantize_u8(x.data<uint8_t>() + start, dst, count, p);
-    }
     dispatch_activation(node_, x.dtype(), [&]<class X>() {
       dispatch_activation(node_, y_.type, [&]<class Y>() {
         const ValueLoad<X> load{from.scale, static_cast<float>(from.zero_point)};

@@ -120,53 +120,53 @@ template <class T>
 
 #define QTUNE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
-QTUNE_CLONES void add_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
+QTUNE_CLONES void add_q(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
                          const AddLoop& p) {
   add_loop(a, as, b, bs, y, n, p);
 }
-QTUNE_CLONES void add_s8(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n,
+QTUNE_CLONES void add_q(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n,
                          const AddLoop& p) {
   add_loop(a, as, b, bs, y, n, p);
 }
 
-QTUNE_CLONES void mul_u8(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
+QTUNE_CLONES void mul_q(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n,
                          const MulLoop& p) {
   mul_loop(a, as, b, bs, y, n, p);
 }
-QTUNE_CLONES void mul_s8(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n,
+QTUNE_CLONES void mul_q(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n,
                          const MulLoop& p) {
   mul_loop(a, as, b, bs, y, n, p);
 }
 
-QTUNE_CLONES void requantize_u8(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p) {
+QTUNE_CLONES void requantize_q(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p) {
   requantize_loop(x, y, n, p);
 }
-QTUNE_CLONES void requantize_s8(const int8_t* x, int8_t* y, int64_t n, const RequantLoop& p) {
+QTUNE_CLONES void requantize_q(const int8_t* x, int8_t* y, int64_t n, const RequantLoop& p) {
   requantize_loop(x, y, n, p);
 }
 
-QTUNE_CLONES void add_u8_rows(const uint8_t* a, const float* column_term, uint8_t* y, int64_t rows, int64_t cols,
+QTUNE_CLONES void add_rows_q(const uint8_t* a, const float* column_term, uint8_t* y, int64_t rows, int64_t cols,
                               float ka, float y_zero_point) {
   add_rows_loop(a, column_term, y, rows, cols, ka, y_zero_point);
 }
-QTUNE_CLONES void add_s8_rows(const int8_t* a, const float* column_term, int8_t* y, int64_t rows, int64_t cols,
+QTUNE_CLONES void add_rows_q(const int8_t* a, const float* column_term, int8_t* y, int64_t rows, int64_t cols,
                               float ka, float y_zero_point) {
   add_rows_loop(a, column_term, y, rows, cols, ka, y_zero_point);
 }
 
-QTUNE_CLONES void mul_u8_rows(const uint8_t* a, const float* column_factor, uint8_t* y, int64_t rows, int64_t cols,
+QTUNE_CLONES void mul_rows_q(const uint8_t* a, const float* column_factor, uint8_t* y, int64_t rows, int64_t cols,
                               float a_zero_point, float y_zero_point) {
   mul_rows_loop(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
 }
-QTUNE_CLONES void mul_s8_rows(const int8_t* a, const float* column_factor, int8_t* y, int64_t rows, int64_t cols,
+QTUNE_CLONES void mul_rows_q(const int8_t* a, const float* column_factor, int8_t* y, int64_t rows, int64_t cols,
                               float a_zero_point, float y_zero_point) {
   mul_rows_loop(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
 }
 
-QTUNE_CLONES void sum_rows_u8(const uint8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
+QTUNE_CLONES void sum_rows_q(const uint8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
   sum_rows_loop(x, rows, cols, sums);
 }
-QTUNE_CLONES void sum_rows_s8(const int8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
+QTUNE_CLONES void sum_rows_q(const int8_t* x, int64_t rows, int64_t cols, int32_t* sums) {
   sum_rows_loop(x, rows, cols, sums);
 }
 

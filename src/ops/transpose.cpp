@@ -2,7 +2,8 @@
 // The kernel first drops size-1 axes and merges input axes that stay adjacent, so e.g.
 // NCHW -> NHWC becomes a batch of 2-D [C, HW] transposes. When the innermost axis stays
 // innermost it copies contiguous rows; otherwise it copies 8x8 tiles, so both the reads
-// and the writes stay within a few cache lines.
+// and the writes stay within a few cache lines, or, for output rows of 2-4 elements (RGB
+// images to NHWC), interleaves them with a fixed-width loop.
 #include <algorithm>
 #include <numeric>
 
@@ -108,18 +109,12 @@ void interleave_columns(const T* in, T* out, int64_t rows, int64_t stride, int t
   }
 }
 
-// True when the plan is one [C, rows] -> [rows, C] swap with 2 <= C <= 4, which it ran.
+// interleave_columns for a run-time C of 2 to 4.
 template <class T>
-bool transpose_few_columns(const T* in, T* out, const TransposePlan& plan, int threads) {
-  const auto& d = plan.out_dims;
-  const auto& s = plan.in_strides;
-  if (d.size() != 2 || s[0] != 1 || s[1] != d[0]) return false;
-  switch (d[1]) {
-    case 2: interleave_columns<T, 2>(in, out, d[0], s[1], threads); return true;
-    case 3: interleave_columns<T, 3>(in, out, d[0], s[1], threads); return true;
-    case 4: interleave_columns<T, 4>(in, out, d[0], s[1], threads); return true;
-    default: return false;
-  }
+void interleave_few_columns(const T* in, T* out, int64_t rows, int64_t cols, int64_t stride, int threads) {
+  if (cols == 2) interleave_columns<T, 2>(in, out, rows, stride, threads);
+  if (cols == 3) interleave_columns<T, 3>(in, out, rows, stride, threads);
+  if (cols == 4) interleave_columns<T, 4>(in, out, rows, stride, threads);
 }
 
 template <class T>
@@ -145,6 +140,13 @@ void transpose_tiled(const T* in, T* out, const TransposePlan& plan, int threads
       outer *= d[a];
     }
   const int64_t rows = d[q], cols = d[last], row_stride_out = out_strides[q], col_stride_in = s[last];
+  // Output rows of 2-4 contiguous elements (NCHW -> NHWC of RGB images): interleaved whole.
+  if (row_stride_out == cols && cols >= 2 && cols <= 4) {
+    for (int64_t o = 0; o < outer; ++o)
+      interleave_few_columns(in + outer_offset(o, d, s, outer_axes), out + outer_offset(o, d, out_strides, outer_axes),
+                             rows, cols, col_stride_in, threads);
+    return;
+  }
   const int64_t row_blocks = (rows + kRowBlock - 1) / kRowBlock;
   const int64_t jobs = outer * row_blocks;
   // One job: kRowBlock rows (along q) of one outer index, across every column, in 8x8 tiles.
@@ -197,7 +199,7 @@ Tensor transpose_tensor(const ir::Node& node, const Tensor& x, const std::vector
     T* dst = elements<T>(y);
     if (plan.out_dims.size() <= 1 || plan.in_strides.back() == 1) {
       copy_strided<T>(src, 0, plan.out_dims, plan.in_strides, dst, ctx.threads);  // contiguous rows
-    } else if (!transpose_few_columns<T>(src, dst, plan, ctx.threads)) {
+    } else {
       transpose_tiled<T>(src, dst, plan, ctx.threads);
     }
   });

@@ -45,20 +45,22 @@ TEST(OpsTensorMovement, TransposeMatchesDefinitionOnCommonPermutations) {
   }
 }
 
-// NCHW -> NHWC of one image with 2 to 4 channels (and 5, the tiled path): a [C, HW] swap
-// with few columns, interleaved by its own loop; blocks of 4096 pixels, a partial one last.
+// NCHW -> NHWC of one or two images with 2 to 4 channels (and 5, the tiled path): output
+// rows of few elements, interleaved by their own loop in blocks of 4096 pixels, a partial
+// one last.
 TEST(OpsTensorMovement, TransposeOfFewChannelsMatchesDefinition) {
-  for (int64_t c : {2, 3, 4, 5}) {
-    Tensor x = iota<float>({1, c, 67, 131});
-    OneNode n("Transpose", {"x"});
-    n.ints("perm", {0, 2, 3, 1});
-    auto kernel = ops::find_op("", "Transpose")->make_ref_kernel(*n.node);
-    std::vector<Tensor> in{x}, out(1);
-    ops::KernelContext ctx;
-    ctx.threads = 2;
-    kernel->run(in, out, ctx);
-    EXPECT_EQ(values<float>(out[0]), naive_transpose(x, {0, 2, 3, 1})) << c << " channels";
-  }
+  for (int64_t n : {1, 2})
+    for (int64_t c : {2, 3, 4, 5}) {
+      Tensor x = iota<float>({n, c, 67, 131});
+      OneNode node("Transpose", {"x"});
+      node.ints("perm", {0, 2, 3, 1});
+      auto kernel = ops::find_op("", "Transpose")->make_ref_kernel(*node.node);
+      std::vector<Tensor> in{x}, out(1);
+      ops::KernelContext ctx;
+      ctx.threads = 2;
+      kernel->run(in, out, ctx);
+      EXPECT_EQ(values<float>(out[0]), naive_transpose(x, {0, 2, 3, 1})) << n << " images, " << c << " channels";
+    }
 }
 
 TEST(OpsTensorMovement, TransposeDefaultReversesAndMovesStrings) {
