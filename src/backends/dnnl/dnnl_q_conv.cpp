@@ -14,6 +14,7 @@
 #include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
 #include "backends/dnnl/dnnl_quant_util.h"
+#include "backends/dnnl/int8_depthwise_conv.h"
 #include "ops/nn_window.h"
 #include "ops/q_linear.h"
 
@@ -39,6 +40,8 @@ struct QConvPlan {
   // them per run cost a third of a small convolution's time).
   memory src_mem, dst_mem;
   std::unordered_map<int, memory> args;
+  // Set instead of the primitive for NHWC depthwise convolutions (int8_depthwise_conv.h).
+  std::unique_ptr<Int8DepthwiseConv> depthwise;
 };
 
 class DnnlQConvKernel final : public ops::Kernel {
@@ -60,6 +63,12 @@ class DnnlQConvKernel final : public ops::Kernel {
     out[0] = ctx.allocate(0, y_.type, plan->out_dims);
     dnnl::stream& stream = cpu_stream();
     const bool has_sum = in.size() > kSumInput && in[kSumInput].defined();
+    if (plan->depthwise) {
+      const std::vector<int64_t>& d = in[0].dims();
+      plan->depthwise->run(in[0].raw(), d[0], d[1], d[2], out[0].raw(), plan->out_dims[1], plan->out_dims[2],
+                           ctx.threads);
+      return;
+    }
     if (channels_last_) {
       if (has_sum) std::memcpy(out[0].raw(), in[kSumInput].raw(), in[kSumInput].byte_size());
       plan->src_mem.set_data_handle(const_cast<void*>(in[0].raw()));
@@ -173,6 +182,10 @@ class DnnlQConvKernel final : public ops::Kernel {
       pad_l.push_back(a.pad_begin);
       pad_r.push_back(a.pad_end);
     }
+    if (channels_last_ && !has_sum) {
+      plan->depthwise = plan_depthwise(in, x_dims[1], strides, dilates, pad_l);
+      if (plan->depthwise) return plan;
+    }
     dnnl::convolution_forward::primitive_desc pd;
     try {
       dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
@@ -210,6 +223,35 @@ class DnnlQConvKernel final : public ops::Kernel {
       }
     }
     return plan;
+  }
+
+  // The own depthwise kernel for NHWC int8 in and out, one channel per group, or null.
+  std::unique_ptr<Int8DepthwiseConv> plan_depthwise(std::span<const Tensor> in, int64_t channels,
+                                                    const memory::dims& strides, const memory::dims& dilates,
+                                                    const memory::dims& pad_l) const {
+    const Tensor& w = in[1];
+    const Tensor& w_scale = in[kWeightScaleInput];
+    auto is_byte = [](DataType t) { return t == DataType::UInt8 || t == DataType::Int8; };
+    if (group_ != channels || w.dim(0) != channels || w.dim(1) != 1 || w.dtype() != DataType::Int8 ||
+        !is_byte(x_.type) || !y_.quantized() || !is_byte(y_.type) || dilates[0] != 0 || dilates[1] != 0 ||
+        w_scale.dtype() != DataType::Float32)
+      return nullptr;
+    DepthwiseGeometry g{channels, w.dim(2), w.dim(3), strides[0], strides[1], pad_l[0], pad_l[1]};
+    DepthwiseQuant q;
+    q.x_signed = x_.type == DataType::Int8;
+    q.y_signed = y_.type == DataType::Int8;
+    q.x_zero_point = x_.zero_point;
+    q.y_zero_point = y_.zero_point;
+    q.x_scale = x_.scale;
+    q.y_scale = y_.scale;
+    q.w_scale.assign(w_scale.data<float>(), w_scale.data<float>() + w_scale.numel());
+    const bool has_bias = in.size() > kBiasInput && in[kBiasInput].defined();
+    if (has_bias && in[kBiasInput].numel() != channels) return nullptr;
+    const int32_t* int_bias = has_bias && has_int_bias(in) ? in[kBiasInput].data<int32_t>() : nullptr;
+    const float* float_bias =
+        has_bias && in[kBiasInput].dtype() == DataType::Float32 ? in[kBiasInput].data<float>() : nullptr;
+    if (has_bias && !int_bias && !float_bias) return nullptr;
+    return Int8DepthwiseConv::plan(g, q, activation_, w.data<int8_t>(), int_bias, float_bias);
   }
 
   bool has_int_bias(std::span<const Tensor> in) const { return in[kBiasInput].dtype() == DataType::Int32; }
