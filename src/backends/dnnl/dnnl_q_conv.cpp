@@ -183,7 +183,7 @@ class DnnlQConvKernel final : public ops::Kernel {
       pad_r.push_back(a.pad_end);
     }
     if (channels_last_ && !has_sum) {
-      plan->depthwise = plan_depthwise(in, x_dims[1], strides, dilates, pad_l);
+      plan->depthwise = plan_depthwise(in, x_dims[1], y_dims[2] * y_dims[3], strides, dilates, pad_l);
       if (plan->depthwise) return plan;
     }
     dnnl::convolution_forward::primitive_desc pd;
@@ -227,12 +227,12 @@ class DnnlQConvKernel final : public ops::Kernel {
 
   // The own depthwise kernel for NHWC int8 in and out, one channel per group, or null.
   std::unique_ptr<Int8DepthwiseConv> plan_depthwise(std::span<const Tensor> in, int64_t channels,
-                                                    const memory::dims& strides, const memory::dims& dilates,
-                                                    const memory::dims& pad_l) const {
+                                                    int64_t out_pixels, const memory::dims& strides,
+                                                    const memory::dims& dilates, const memory::dims& pad_l) const {
     const Tensor& w = in[1];
     const Tensor& w_scale = in[kWeightScaleInput];
     auto is_byte = [](DataType t) { return t == DataType::UInt8 || t == DataType::Int8; };
-    if (group_ != channels || w.dim(0) != channels || w.dim(1) != 1 || w.dtype() != DataType::Int8 ||
+    if (!Int8DepthwiseConv::worth_it(channels, out_pixels) || group_ != channels || w.dim(0) != channels || w.dim(1) != 1 || w.dtype() != DataType::Int8 ||
         !is_byte(x_.type) || !y_.quantized() || !is_byte(y_.type) || dilates[0] != 0 || dilates[1] != 0 ||
         w_scale.dtype() != DataType::Float32)
       return nullptr;

@@ -17,9 +17,7 @@ constexpr int64_t kLanes = 16;
 constexpr int64_t kQuadBytes = 64;  // 16 channels x 4 taps
 constexpr int64_t kPixelsPerStep = 4;
 constexpr int64_t kMaxKernel = 7;
-// With fewer channels oneDNN's own kernel is as fast or faster (PP-OCR cls, 1 thread: 8 and
-// 24 channels 5 us there vs 8 us here; 32 channels equal; 40 channels 13 vs 8 us).
-constexpr int64_t kMinChannels = 40;
+
 
 bool cpu_has_avx512_vnni_vbmi() {
   __builtin_cpu_init();
@@ -45,7 +43,7 @@ std::unique_ptr<Int8DepthwiseConv> Int8DepthwiseConv::plan(const DepthwiseGeomet
                                                            const ops::FusedActivation& act, const int8_t* weights,
                                                            const int32_t* int_bias, const float* float_bias) {
   const bool sizes_fit = g.kh >= 1 && g.kh <= kMaxKernel && g.kw >= 1 && g.kw <= 8;
-  if (!sizes_fit || g.channels < kMinChannels || g.stride_h < 1 || g.stride_w < 1 || g.pad_top < 0 || g.pad_left < 0 ||
+  if (!sizes_fit || g.channels <= 0 || g.stride_h < 1 || g.stride_w < 1 || g.pad_top < 0 || g.pad_left < 0 ||
       !activation_supported(act) || !cpu_has_avx512_vnni_vbmi())
     return nullptr;
   if (q.w_scale.size() != 1 && static_cast<int64_t>(q.w_scale.size()) != g.channels) return nullptr;
