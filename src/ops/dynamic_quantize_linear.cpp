@@ -41,7 +41,7 @@ class DynamicQuantizeLinearKernel final : public Kernel {
     const float* x = in[0].data<float>();
     const DynamicQuantParams p = dynamic_quant_params(x, in[0].numel());
     out[0] = ctx.allocate(0, DataType::UInt8, in[0].dims());
-    quantize_f32_u8(x, out[0].data<uint8_t>(), in[0].numel(), p.scale, static_cast<float>(p.zero_point));
+    quantize_f32(x, out[0].data<uint8_t>(), in[0].numel(), p.scale, static_cast<float>(p.zero_point));
     if (out.size() > 1) {
       out[1] = ctx.allocate(1, DataType::Float32, {});
       out[1].data<float>()[0] = p.scale;

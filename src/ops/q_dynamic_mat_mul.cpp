@@ -51,7 +51,7 @@ class QDynamicMatMulKernel final : public Kernel {
 
     const DynamicQuantParams p = dynamic_quant_params(a.data<float>(), a.numel());
     std::vector<uint8_t> xq(static_cast<size_t>(a.numel()));
-    quantize_f32_u8(a.data<float>(), xq.data(), a.numel(), p.scale, static_cast<float>(p.zero_point));
+    quantize_f32(a.data<float>(), xq.data(), a.numel(), p.scale, static_cast<float>(p.zero_point));
     std::vector<int32_t> xa(xq.size()), wb(static_cast<size_t>(b.numel())), acc(static_cast<size_t>(rows * n));
     for (size_t i = 0; i < xq.size(); ++i) xa[i] = static_cast<int32_t>(xq[i]) - p.zero_point;
     for (size_t i = 0; i < wb.size(); ++i) wb[i] = b.data<int8_t>()[i];

@@ -1,9 +1,13 @@
 #include "ops/q_loops.h"
 
-#include "ops/q_loops_avx512.h"
-
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <type_traits>
+
+#include "ops/q_loops_avx512.h"
 
 namespace qtune::ops {
 namespace {
@@ -175,87 +179,86 @@ QTUNE_CLONES void sum_rows_q(const int8_t* x, int64_t rows, int64_t cols, int32_
   sum_rows_loop(x, rows, cols, sums);
 }
 
-QTUNE_CLONES void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point) {
+QTUNE_CLONES void quantize_f32(const float* x, uint8_t* y, int64_t n, float scale, float zero_point) {
   for (int64_t i = 0; i < n; ++i) y[i] = to_u8(x[i] / scale, zero_point);
 }
 
-QTUNE_CLONES void quantize_f32_s8(const float* x, int8_t* y, int64_t n, float scale, float zero_point) {
+QTUNE_CLONES void quantize_f32(const float* x, int8_t* y, int64_t n, float scale, float zero_point) {
   for (int64_t i = 0; i < n; ++i) y[i] = to_s8(x[i] / scale, zero_point);
 }
 
 }  // namespace portable
 
+namespace avx512 {
+
+bool avx512_loops_usable() {
+  static const bool usable = [] {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
+        !__builtin_cpu_supports("avx512vl"))
+      return false;
+    const char* env = std::getenv("DNNL_MAX_CPU_ISA");
+    std::string cap = env ? env : "";
+    std::transform(cap.begin(), cap.end(), cap.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    return cap.empty() || cap == "ALL" || cap.starts_with("AVX512");
+  }();
+  return usable;
+}
+
+}  // namespace avx512
+
 // The entry points: the AVX-512 loops where they apply, else the portable ones.
 template <class T>
-void add_dispatch(const T* a, int64_t as, const T* b, int64_t bs, T* y, int64_t n, const AddLoop& p) {
+void add_q(const T* a, int64_t as, const T* b, int64_t bs, T* y, int64_t n, const AddLoop& p) {
   if (as == 1 && bs == 1 && avx512::avx512_loops_usable()) return avx512::add_q(a, b, y, n, p);
   portable::add_q(a, as, b, bs, y, n, p);
 }
 template <class T>
-void mul_dispatch(const T* a, int64_t as, const T* b, int64_t bs, T* y, int64_t n, const MulLoop& p) {
+void mul_q(const T* a, int64_t as, const T* b, int64_t bs, T* y, int64_t n, const MulLoop& p) {
   if (as == 1 && bs == 1 && avx512::avx512_loops_usable()) return avx512::mul_q(a, b, y, n, p);
   portable::mul_q(a, as, b, bs, y, n, p);
 }
 template <class T>
-void requantize_dispatch(const T* x, T* y, int64_t n, const RequantLoop& p) {
+void requantize_q(const T* x, T* y, int64_t n, const RequantLoop& p) {
   if (avx512::avx512_loops_usable()) return avx512::requantize_q(x, y, n, p);
   portable::requantize_q(x, y, n, p);
 }
 template <class T>
-void add_rows_dispatch(const T* a, const float* column_term, T* y, int64_t rows, int64_t cols, float ka, float zy) {
-  if (avx512::avx512_loops_usable()) return avx512::add_rows_q(a, column_term, y, rows, cols, ka, zy);
-  portable::add_rows_q(a, column_term, y, rows, cols, ka, zy);
+void add_rows_q(const T* a, const float* column_term, T* y, int64_t rows, int64_t cols, float ka, float y_zero_point) {
+  if (avx512::avx512_loops_usable()) return avx512::add_rows_q(a, column_term, y, rows, cols, ka, y_zero_point);
+  portable::add_rows_q(a, column_term, y, rows, cols, ka, y_zero_point);
 }
 template <class T>
-void mul_rows_dispatch(const T* a, const float* column_factor, T* y, int64_t rows, int64_t cols, float za, float zy) {
-  if (avx512::avx512_loops_usable()) return avx512::mul_rows_q(a, column_factor, y, rows, cols, za, zy);
-  portable::mul_rows_q(a, column_factor, y, rows, cols, za, zy);
+void mul_rows_q(const T* a, const float* column_factor, T* y, int64_t rows, int64_t cols, float a_zero_point,
+                float y_zero_point) {
+  if (avx512::avx512_loops_usable())
+    return avx512::mul_rows_q(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
+  portable::mul_rows_q(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
 }
 template <class T>
-void sum_rows_dispatch(const T* x, int64_t rows, int64_t cols, int32_t* sums) {
+void sum_rows_q(const T* x, int64_t rows, int64_t cols, int32_t* sums) {
   if (avx512::avx512_loops_usable()) return avx512::sum_rows_q(x, rows, cols, sums);
   portable::sum_rows_q(x, rows, cols, sums);
 }
+template <class T>
+void quantize_f32(const float* x, T* y, int64_t n, float scale, float zero_point) {
+  if (avx512::avx512_loops_usable()) return avx512::quantize_f32(x, y, n, scale, zero_point);
+  portable::quantize_f32(x, y, n, scale, zero_point);
+}
 
-void add_q(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n, const AddLoop& p) {
-  add_dispatch(a, as, b, bs, y, n, p);
-}
-void add_q(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n, const AddLoop& p) {
-  add_dispatch(a, as, b, bs, y, n, p);
-}
-void mul_q(const uint8_t* a, int64_t as, const uint8_t* b, int64_t bs, uint8_t* y, int64_t n, const MulLoop& p) {
-  mul_dispatch(a, as, b, bs, y, n, p);
-}
-void mul_q(const int8_t* a, int64_t as, const int8_t* b, int64_t bs, int8_t* y, int64_t n, const MulLoop& p) {
-  mul_dispatch(a, as, b, bs, y, n, p);
-}
-void requantize_q(const uint8_t* x, uint8_t* y, int64_t n, const RequantLoop& p) { requantize_dispatch(x, y, n, p); }
-void requantize_q(const int8_t* x, int8_t* y, int64_t n, const RequantLoop& p) { requantize_dispatch(x, y, n, p); }
-void add_rows_q(const uint8_t* a, const float* column_term, uint8_t* y, int64_t rows, int64_t cols, float ka,
-                float y_zero_point) {
-  add_rows_dispatch(a, column_term, y, rows, cols, ka, y_zero_point);
-}
-void add_rows_q(const int8_t* a, const float* column_term, int8_t* y, int64_t rows, int64_t cols, float ka,
-                float y_zero_point) {
-  add_rows_dispatch(a, column_term, y, rows, cols, ka, y_zero_point);
-}
-void mul_rows_q(const uint8_t* a, const float* column_factor, uint8_t* y, int64_t rows, int64_t cols,
-                float a_zero_point, float y_zero_point) {
-  mul_rows_dispatch(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
-}
-void mul_rows_q(const int8_t* a, const float* column_factor, int8_t* y, int64_t rows, int64_t cols,
-                float a_zero_point, float y_zero_point) {
-  mul_rows_dispatch(a, column_factor, y, rows, cols, a_zero_point, y_zero_point);
-}
-void sum_rows_q(const uint8_t* x, int64_t rows, int64_t cols, int32_t* sums) { sum_rows_dispatch(x, rows, cols, sums); }
-void sum_rows_q(const int8_t* x, int64_t rows, int64_t cols, int32_t* sums) { sum_rows_dispatch(x, rows, cols, sums); }
-void quantize_f32_u8(const float* x, uint8_t* y, int64_t n, float scale, float zero_point) {
-  if (avx512::avx512_loops_usable()) return avx512::quantize_f32(x, y, n, scale, zero_point);
-  portable::quantize_f32_u8(x, y, n, scale, zero_point);
-}
-void quantize_f32_s8(const float* x, int8_t* y, int64_t n, float scale, float zero_point) {
-  if (avx512::avx512_loops_usable()) return avx512::quantize_f32(x, y, n, scale, zero_point);
-  portable::quantize_f32_s8(x, y, n, scale, zero_point);
-}
+template void add_q(const uint8_t*, int64_t, const uint8_t*, int64_t, uint8_t*, int64_t, const AddLoop&);
+template void add_q(const int8_t*, int64_t, const int8_t*, int64_t, int8_t*, int64_t, const AddLoop&);
+template void mul_q(const uint8_t*, int64_t, const uint8_t*, int64_t, uint8_t*, int64_t, const MulLoop&);
+template void mul_q(const int8_t*, int64_t, const int8_t*, int64_t, int8_t*, int64_t, const MulLoop&);
+template void requantize_q(const uint8_t*, uint8_t*, int64_t, const RequantLoop&);
+template void requantize_q(const int8_t*, int8_t*, int64_t, const RequantLoop&);
+template void add_rows_q(const uint8_t*, const float*, uint8_t*, int64_t, int64_t, float, float);
+template void add_rows_q(const int8_t*, const float*, int8_t*, int64_t, int64_t, float, float);
+template void mul_rows_q(const uint8_t*, const float*, uint8_t*, int64_t, int64_t, float, float);
+template void mul_rows_q(const int8_t*, const float*, int8_t*, int64_t, int64_t, float, float);
+template void sum_rows_q(const uint8_t*, int64_t, int64_t, int32_t*);
+template void sum_rows_q(const int8_t*, int64_t, int64_t, int32_t*);
+template void quantize_f32(const float*, uint8_t*, int64_t, float, float);
+template void quantize_f32(const float*, int8_t*, int64_t, float, float);
 
 }  // namespace qtune::ops

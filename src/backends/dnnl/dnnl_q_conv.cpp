@@ -61,14 +61,14 @@ class DnnlQConvKernel final : public ops::Kernel {
     QConvPlan* plan = plan_for(in);
     if (!plan) return fallback_.run(in, out, ctx);
     out[0] = ctx.allocate(0, y_.type, plan->out_dims);
-    dnnl::stream& stream = cpu_stream();
-    const bool has_sum = in.size() > kSumInput && in[kSumInput].defined();
     if (plan->depthwise) {
       const std::vector<int64_t>& d = in[0].dims();
       plan->depthwise->run(in[0].raw(), d[0], d[1], d[2], out[0].raw(), plan->out_dims[1], plan->out_dims[2],
                            ctx.threads);
       return;
     }
+    dnnl::stream& stream = cpu_stream();
+    const bool has_sum = in.size() > kSumInput && in[kSumInput].defined();
     if (channels_last_) {
       if (has_sum) std::memcpy(out[0].raw(), in[kSumInput].raw(), in[kSumInput].byte_size());
       plan->src_mem.set_data_handle(const_cast<void*>(in[0].raw()));
@@ -232,9 +232,9 @@ class DnnlQConvKernel final : public ops::Kernel {
     const Tensor& w = in[1];
     const Tensor& w_scale = in[kWeightScaleInput];
     auto is_byte = [](DataType t) { return t == DataType::UInt8 || t == DataType::Int8; };
-    if (!Int8DepthwiseConv::worth_it(channels, out_pixels) || group_ != channels || w.dim(0) != channels || w.dim(1) != 1 || w.dtype() != DataType::Int8 ||
-        !is_byte(x_.type) || !y_.quantized() || !is_byte(y_.type) || dilates[0] != 0 || dilates[1] != 0 ||
-        w_scale.dtype() != DataType::Float32)
+    if (!Int8DepthwiseConv::worth_it(channels, out_pixels) || group_ != channels || w.dim(0) != channels ||
+        w.dim(1) != 1 || w.dtype() != DataType::Int8 || !is_byte(x_.type) || !y_.quantized() || !is_byte(y_.type) ||
+        dilates[0] != 0 || dilates[1] != 0 || w_scale.dtype() != DataType::Float32)
       return nullptr;
     DepthwiseGeometry g{channels, w.dim(2), w.dim(3), strides[0], strides[1], pad_l[0], pad_l[1]};
     DepthwiseQuant q;

@@ -41,7 +41,7 @@ class DnnlQDynamicMatMulKernel final : public ops::Kernel {
     const Tensor& a = in[0];
     const ops::DynamicQuantParams p = ops::dynamic_quant_params(a.data<float>(), a.numel());
     quantized_.resize(static_cast<size_t>(a.numel()));
-    ops::quantize_f32_u8(a.data<float>(), quantized_.data(), a.numel(), p.scale, static_cast<float>(p.zero_point));
+    ops::quantize_f32(a.data<float>(), quantized_.data(), a.numel(), p.scale, static_cast<float>(p.zero_point));
     const Tensor& b_scale = in[kWeightScaleInput];
     scales_.resize(static_cast<size_t>(b_scale.numel()));
     for (size_t j = 0; j < scales_.size(); ++j) scales_[j] = p.scale * b_scale.data<float>()[j];

@@ -57,10 +57,10 @@ class DnnlQuantizeKernel final : public ops::Kernel {
     for (int64_t c = 0; c < chunks; ++c) {
       const int64_t start = c * chunk, count = std::min(chunk, n - start);
       if (y.dtype() == DataType::UInt8)
-        ops::quantize_f32_u8(x.data<float>() + start, y.data<uint8_t>() + start, count, scale,
+        ops::quantize_f32(x.data<float>() + start, y.data<uint8_t>() + start, count, scale,
                              static_cast<float>(zero_point));
       else
-        ops::quantize_f32_s8(x.data<float>() + start, y.data<int8_t>() + start, count, scale,
+        ops::quantize_f32(x.data<float>() + start, y.data<int8_t>() + start, count, scale,
                              static_cast<float>(zero_point));
     }
   }

@@ -61,9 +61,9 @@ void check_loops(float zero_point) {
     for (int64_t i = 0; i < n; ++i) x[i] = static_cast<float>(i % 37) * 0.9f - 15.0f;
     if (n > 3) x[3] = std::nanf("");
     if constexpr (std::is_same_v<T, uint8_t>)
-      quantize_f32_u8(x.data(), y.data(), n, 0.1f, zero_point);
+      quantize_f32(x.data(), y.data(), n, 0.1f, zero_point);
     else
-      quantize_f32_s8(x.data(), y.data(), n, 0.1f, zero_point);
+      quantize_f32(x.data(), y.data(), n, 0.1f, zero_point);
     for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>(std::isnan(x[i]) ? 0.0f : x[i] / 0.1f, zero_point);
     for (int64_t i = 0; i < n; ++i) ASSERT_EQ(int(y[i]), int(want[i])) << "quantize element " << i;
   }
