@@ -15,6 +15,7 @@
 #include "backends/dnnl/dnnl_kernels.h"
 #include "backends/dnnl/dnnl_quant_util.h"
 #include "backends/dnnl/int8_depthwise_conv.h"
+#include "backends/dnnl/int8_pointwise_conv.h"
 #include "ops/nn_window.h"
 #include "ops/q_linear.h"
 
@@ -42,6 +43,8 @@ struct QConvPlan {
   std::unordered_map<int, memory> args;
   // Set instead of the primitive for NHWC depthwise convolutions (int8_depthwise_conv.h).
   std::unique_ptr<Int8DepthwiseConv> depthwise;
+  // Set instead of the primitive for NHWC 1x1 convolutions (int8_pointwise_conv.h).
+  std::unique_ptr<Int8PointwiseConv> pointwise;
 };
 
 class DnnlQConvKernel final : public ops::Kernel {
@@ -65,6 +68,10 @@ class DnnlQConvKernel final : public ops::Kernel {
       const std::vector<int64_t>& d = in[0].dims();
       plan->depthwise->run(in[0].raw(), d[0], d[1], d[2], out[0].raw(), plan->out_dims[1], plan->out_dims[2],
                            ctx.threads);
+      return;
+    }
+    if (plan->pointwise) {
+      plan->pointwise->run(in[0].raw(), in[0].numel() / in[0].dim(3), out[0].raw(), ctx.threads);
       return;
     }
     dnnl::stream& stream = cpu_stream();
@@ -185,6 +192,8 @@ class DnnlQConvKernel final : public ops::Kernel {
     if (channels_last_ && !has_sum) {
       plan->depthwise = plan_depthwise(in, x_dims[1], y_dims[2] * y_dims[3], strides, dilates, pad_l);
       if (plan->depthwise) return plan;
+      plan->pointwise = plan_pointwise(in, x_dims[1], out_channels, y_dims[2] * y_dims[3], strides, pad_l, pad_r);
+      if (plan->pointwise) return plan;
     }
     dnnl::convolution_forward::primitive_desc pd;
     try {
@@ -230,28 +239,59 @@ class DnnlQConvKernel final : public ops::Kernel {
                                                     int64_t out_pixels, const memory::dims& strides,
                                                     const memory::dims& dilates, const memory::dims& pad_l) const {
     const Tensor& w = in[1];
-    const Tensor& w_scale = in[kWeightScaleInput];
-    auto is_byte = [](DataType t) { return t == DataType::UInt8 || t == DataType::Int8; };
     if (!Int8DepthwiseConv::worth_it(channels, out_pixels) || group_ != channels || w.dim(0) != channels ||
-        w.dim(1) != 1 || w.dtype() != DataType::Int8 || !is_byte(x_.type) || !y_.quantized() || !is_byte(y_.type) ||
-        dilates[0] != 0 || dilates[1] != 0 || w_scale.dtype() != DataType::Float32)
+        w.dim(1) != 1 || dilates[0] != 0 || dilates[1] != 0)
       return nullptr;
     DepthwiseGeometry g{channels, w.dim(2), w.dim(3), strides[0], strides[1], pad_l[0], pad_l[1]};
-    DepthwiseQuant q;
-    q.x_signed = x_.type == DataType::Int8;
-    q.y_signed = y_.type == DataType::Int8;
-    q.x_zero_point = x_.zero_point;
-    q.y_zero_point = y_.zero_point;
-    q.x_scale = x_.scale;
-    q.y_scale = y_.scale;
-    q.w_scale.assign(w_scale.data<float>(), w_scale.data<float>() + w_scale.numel());
+    OwnKernelInputs k;
+    if (!own_kernel_inputs(in, channels, k)) return nullptr;
+    return Int8DepthwiseConv::plan(g, k.quant, activation_, w.data<int8_t>(), k.int_bias, k.float_bias);
+  }
+
+  // The own 1x1 kernel for NHWC int8 in and out, stride 1 and no padding, or null.
+  std::unique_ptr<Int8PointwiseConv> plan_pointwise(std::span<const Tensor> in, int64_t in_channels,
+                                                    int64_t out_channels, int64_t out_pixels,
+                                                    const memory::dims& strides,
+                                                    const memory::dims& pad_l, const memory::dims& pad_r) const {
+    const Tensor& w = in[1];
+    const bool one_by_one = w.dim(2) == 1 && w.dim(3) == 1 && strides[0] == 1 && strides[1] == 1 && pad_l[0] == 0 &&
+                            pad_l[1] == 0 && pad_r[0] == 0 && pad_r[1] == 0;
+    if (!one_by_one || group_ != 1 || w.dim(1) != in_channels || !Int8PointwiseConv::worth_it(out_pixels))
+      return nullptr;
+    OwnKernelInputs k;
+    if (!own_kernel_inputs(in, out_channels, k)) return nullptr;
+    return Int8PointwiseConv::plan(in_channels, out_channels, k.quant, activation_, w.data<int8_t>(), k.int_bias,
+                                   k.float_bias);
+  }
+
+  struct OwnKernelInputs {
+    Int8ConvQuant quant;
+    const int32_t* int_bias = nullptr;
+    const float* float_bias = nullptr;
+  };
+
+  // What the own kernels take: int8 weights, float weight scales, int8/uint8 input and
+  // quantized int8/uint8 output, an int32 or float bias of one value per output channel.
+  bool own_kernel_inputs(std::span<const Tensor> in, int64_t out_channels, OwnKernelInputs& k) const {
+    const Tensor& w = in[1];
+    const Tensor& w_scale = in[kWeightScaleInput];
+    auto is_byte = [](DataType t) { return t == DataType::UInt8 || t == DataType::Int8; };
+    if (w.dtype() != DataType::Int8 || !is_byte(x_.type) || !y_.quantized() || !is_byte(y_.type) ||
+        w_scale.dtype() != DataType::Float32)
+      return false;
+    k.quant.x_signed = x_.type == DataType::Int8;
+    k.quant.y_signed = y_.type == DataType::Int8;
+    k.quant.x_zero_point = x_.zero_point;
+    k.quant.y_zero_point = y_.zero_point;
+    k.quant.x_scale = x_.scale;
+    k.quant.y_scale = y_.scale;
+    k.quant.w_scale.assign(w_scale.data<float>(), w_scale.data<float>() + w_scale.numel());
     const bool has_bias = in.size() > kBiasInput && in[kBiasInput].defined();
-    if (has_bias && in[kBiasInput].numel() != channels) return nullptr;
-    const int32_t* int_bias = has_bias && has_int_bias(in) ? in[kBiasInput].data<int32_t>() : nullptr;
-    const float* float_bias =
-        has_bias && in[kBiasInput].dtype() == DataType::Float32 ? in[kBiasInput].data<float>() : nullptr;
-    if (has_bias && !int_bias && !float_bias) return nullptr;
-    return Int8DepthwiseConv::plan(g, q, activation_, w.data<int8_t>(), int_bias, float_bias);
+    if (!has_bias) return true;
+    if (in[kBiasInput].numel() != out_channels) return false;
+    if (has_int_bias(in)) k.int_bias = in[kBiasInput].data<int32_t>();
+    if (in[kBiasInput].dtype() == DataType::Float32) k.float_bias = in[kBiasInput].data<float>();
+    return k.int_bias || k.float_bias;
   }
 
   bool has_int_bias(std::span<const Tensor> in) const { return in[kBiasInput].dtype() == DataType::Int32; }

@@ -6,15 +6,12 @@
 #include <algorithm>
 #include <array>
 
-#include "ops/avx512_byte_vectors.h"
 
 namespace qtune::backends::dnnl_backend {
 namespace {
 
-using Kind = ops::FusedActivation::Kind;
 using ops::avx512::kLanes;
 using ops::avx512::lanes;
-using ops::avx512::store_q;
 constexpr int64_t kQuadBytes = 64;  // 16 channels x 4 taps
 constexpr int64_t kPixelsPerStep = 4;
 constexpr int64_t kMaxKernel = 7;  // rows; columns up to 8 (two quads)
@@ -27,37 +24,18 @@ alignas(64) constexpr std::array<uint8_t, kQuadBytes> kQuadOrder = [] {
   return order;
 }();
 
-bool cpu_has_avx512_vnni_vbmi() {
-  __builtin_cpu_init();
-  return ops::avx512::avx512_loops_usable() && __builtin_cpu_supports("avx512vnni") &&
-         __builtin_cpu_supports("avx512vbmi");
-}
-
-bool activation_supported(const ops::FusedActivation& act) {
-  switch (act.kind) {
-    case Kind::None:
-    case Kind::Relu:
-    case Kind::LeakyRelu:
-    case Kind::Clip:
-    case Kind::HardSigmoid:
-    case Kind::HardSwish: return true;
-    default: return false;
-  }
-}
-
 }  // namespace
 
-std::unique_ptr<Int8DepthwiseConv> Int8DepthwiseConv::plan(const DepthwiseGeometry& g, const DepthwiseQuant& q,
+std::unique_ptr<Int8DepthwiseConv> Int8DepthwiseConv::plan(const DepthwiseGeometry& g, const Int8ConvQuant& q,
                                                            const ops::FusedActivation& act, const int8_t* weights,
                                                            const int32_t* int_bias, const float* float_bias) {
   const bool sizes_fit = g.kh >= 1 && g.kh <= kMaxKernel && g.kw >= 1 && g.kw <= 8;
   if (!sizes_fit || g.channels <= 0 || g.stride_h < 1 || g.stride_w < 1 || g.pad_top < 0 || g.pad_left < 0 ||
-      !activation_supported(act) || !cpu_has_avx512_vnni_vbmi())
+      !int8_epilogue_supports(act) || !cpu_has_avx512_vnni_vbmi())
     return nullptr;
   if (q.w_scale.size() != 1 && static_cast<int64_t>(q.w_scale.size()) != g.channels) return nullptr;
   std::unique_ptr<Int8DepthwiseConv> k(new Int8DepthwiseConv());
   k->g_ = g;
-  k->q_ = q;
   k->act_ = act;
   k->blocks_ = (g.channels + kLanes - 1) / kLanes;
   k->quads_ = (g.kw + 3) / 4;
@@ -67,8 +45,7 @@ std::unique_ptr<Int8DepthwiseConv> Int8DepthwiseConv::plan(const DepthwiseGeomet
   const int64_t padded = k->blocks_ * kLanes;
   k->weights_.assign(static_cast<size_t>(k->blocks_ * g.kh * k->quads_ * kQuadBytes), 0);
   k->offset_.assign(static_cast<size_t>((g.kh + 1) * padded), 0);
-  k->scale_.assign(static_cast<size_t>(padded), 0.0f);
-  k->bias_.assign(static_cast<size_t>(padded), 0.0f);
+  k->epilogue_ = make_int8_epilogue(q, act, g.channels, float_bias);
   for (int64_t c = 0; c < g.channels; ++c) {
     const int64_t block = c / kLanes, lane = c % kLanes;
     for (int64_t i = 0; i < g.kh; ++i)
@@ -78,10 +55,7 @@ std::unique_ptr<Int8DepthwiseConv> Int8DepthwiseConv::plan(const DepthwiseGeomet
         const int64_t quad = j / 4, tap = j % 4;
         k->weights_[static_cast<size_t>((((block * g.kh + i) * k->quads_ + quad) * kLanes + lane) * 4 + tap)] = w;
       }
-    const auto cu = static_cast<size_t>(c);
-    k->offset_[cu] = int_bias ? int_bias[c] : 0;
-    k->scale_[cu] = q.x_scale * q.w_scale[q.w_scale.size() == 1 ? 0 : cu];
-    k->bias_[cu] = float_bias ? float_bias[c] : 0.0f;
+    k->offset_[static_cast<size_t>(c)] = int_bias ? int_bias[c] : 0;
   }
   return k;
 }
@@ -120,29 +94,6 @@ void Int8DepthwiseConv::run(const void* x, int64_t n, int64_t h, int64_t w, void
 
 namespace {
 
-inline __m512 activate(__m512 v, const ops::FusedActivation& act) {
-  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
-  switch (act.kind) {
-    case Kind::Relu: v = _mm512_max_ps(v, zero); break;
-    case Kind::LeakyRelu:
-      v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, _mm512_set1_ps(act.alpha));
-      break;
-    case Kind::Clip: v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(act.alpha)), _mm512_set1_ps(act.beta)); break;
-    case Kind::HardSigmoid:
-      v = _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(v, _mm512_set1_ps(act.alpha), _mm512_set1_ps(act.beta)), zero),
-                        one);
-      break;
-    case Kind::HardSwish: {
-      const __m512 gate = _mm512_fmadd_ps(v, _mm512_set1_ps(1.0f / 6.0f), _mm512_set1_ps(0.5f));
-      v = _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, zero), one));
-      break;
-    }
-    default: break;
-  }
-  if (act.has_affine) v = _mm512_fmadd_ps(v, _mm512_set1_ps(act.scale), _mm512_set1_ps(act.shift));
-  return v;
-}
-
 // One input row of the image, padded left and right, as quads [block][j][64 bytes]. The
 // padded row is first laid out block-major ([block][j][16 channels]) so that the four pixels
 // of a quad are 64 contiguous bytes: one load and one byte permutation make the quad.
@@ -177,18 +128,14 @@ struct RowArgs {
   int64_t quad_width, stride_w, ow, channels;
   const int8_t* weights;  // this block's [kh][quads][64]
   const int32_t* offset;  // [kh + 1][channels]: the int32 bias, then per kernel row -pad * sum w
-  const float* scale;
-  const float* bias;
-  float inv_y_scale;
-  int32_t y_zero_point;
-  bool y_signed;
+  const Int8EpilogueParams* epilogue;
   const ops::FusedActivation* act;
 };
 
 // One output row of one 16-channel block, four pixels a step, NQ quads per kernel row.
 // Kernel rows over the padding are skipped: their taps read the pad value, whose products
 // the per-row offsets would cancel.
-template <int NQ>
+template <int NQ, ops::FusedActivation::Kind K, bool Folded>
 void block_row(const RowArgs& args, int64_t block, uint8_t* y_row) {
   // Local copies: the byte stores below may alias anything reached through a pointer, which
   // would make the compiler reload every parameter after each store.
@@ -198,10 +145,7 @@ void block_row(const RowArgs& args, int64_t block, uint8_t* y_row) {
   __m512i offset = _mm512_loadu_si512(a.offset + c0);
   for (int64_t i = a.first_row; i < a.end_row; ++i)
     offset = _mm512_add_epi32(offset, _mm512_loadu_si512(a.offset + (i + 1) * padded_c + c0));
-  const __m512 scale = _mm512_loadu_ps(a.scale + c0), bias = _mm512_loadu_ps(a.bias + c0);
-  const __m512 inv_y = _mm512_set1_ps(a.inv_y_scale);
-  const __m512i zp = _mm512_set1_epi32(a.y_zero_point);
-  const __mmask16 m = lanes(a.channels - c0);
+  const Int8Epilogue epilogue = int8_epilogue_block(*a.epilogue, c0);
   const int64_t block_offset = block * a.quad_width * kQuadBytes;
   for (int64_t x0 = 0; x0 < a.ow; x0 += kPixelsPerStep) {
     __m512i acc[kPixelsPerStep];
@@ -219,16 +163,8 @@ void block_row(const RowArgs& args, int64_t block, uint8_t* y_row) {
       }
     }
     const int64_t count = std::min(kPixelsPerStep, a.ow - x0);
-    for (int64_t p = 0; p < count; ++p) {
-      __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[p]), scale, bias);
-      v = activate(v, act);
-      v = _mm512_mul_ps(v, inv_y);
-      uint8_t* out = y_row + (x0 + p) * a.channels + c0;
-      if (a.y_signed)
-        store_q(reinterpret_cast<int8_t*>(out), v, zp, m);
-      else
-        store_q(out, v, zp, m);
-    }
+    for (int64_t p = 0; p < count; ++p)
+      int8_epilogue_store<K, Folded>(epilogue, act, acc[p], y_row + (x0 + p) * a.channels + c0);
   }
 }
 
@@ -264,16 +200,14 @@ void Int8DepthwiseConv::run_image_rows(const uint8_t* x, int64_t h, int64_t w, u
                          g_.channels,
                          weights_.data() + b * g_.kh * quads_ * kQuadBytes,
                          offset_.data(),
-                         scale_.data(),
-                         bias_.data(),
-                         1.0f / q_.y_scale,
-                         q_.y_zero_point,
-                         q_.y_signed,
+                         &epilogue_,
                          &act_};
-      if (quads_ == 1)
-        block_row<1>(args, b, y + o * ow * g_.channels);
-      else
-        block_row<2>(args, b, y + o * ow * g_.channels);
+      with_int8_epilogue_kind(epilogue_, act_, [&]<ops::FusedActivation::Kind K, bool Folded>() {
+        if (quads_ == 1)
+          block_row<1, K, Folded>(args, b, y + o * ow * g_.channels);
+        else
+          block_row<2, K, Folded>(args, b, y + o * ow * g_.channels);
+      });
     }
   }
 }

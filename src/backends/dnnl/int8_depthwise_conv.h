@@ -17,7 +17,7 @@
 #include <memory>
 #include <vector>
 
-#include "ops/fused_activation.h"
+#include "backends/dnnl/int8_conv_epilogue.h"
 
 namespace qtune::backends::dnnl_backend {
 
@@ -25,19 +25,12 @@ struct DepthwiseGeometry {
   int64_t channels = 0, kh = 0, kw = 0, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
 };
 
-struct DepthwiseQuant {
-  bool x_signed = false, y_signed = false;  // int8 (true) or uint8
-  int32_t x_zero_point = 0, y_zero_point = 0;
-  float x_scale = 1.0f, y_scale = 1.0f;
-  std::vector<float> w_scale;  // one per channel, or one for all
-};
-
 class Int8DepthwiseConv {
  public:
   // Null when this CPU, kernel size or activation has no path here.
   // weights: int8 [C, 1, kh, kw]; int_bias (int32, accumulator units) or float_bias (real
   // units), either may be null.
-  static std::unique_ptr<Int8DepthwiseConv> plan(const DepthwiseGeometry& g, const DepthwiseQuant& q,
+  static std::unique_ptr<Int8DepthwiseConv> plan(const DepthwiseGeometry& g, const Int8ConvQuant& q,
                                                  const ops::FusedActivation& act, const int8_t* weights,
                                                  const int32_t* int_bias, const float* float_bias);
 
@@ -57,13 +50,12 @@ class Int8DepthwiseConv {
                       int64_t row_end, std::vector<uint8_t>& scratch) const;
 
   DepthwiseGeometry g_;
-  DepthwiseQuant q_;
   ops::FusedActivation act_;
   int64_t blocks_ = 0, quads_ = 0;  // 16-channel blocks, 4-tap groups per kernel row
   uint8_t pad_value_ = 0, input_flip_ = 0;
   std::vector<int8_t> weights_;     // [blocks][kh][quads][16 lanes][4 taps]
   std::vector<int32_t> offset_;     // [kh + 1][blocks * 16]: int32 bias, then per kernel row -pad * sum w
-  std::vector<float> scale_, bias_;  // [blocks * 16]
+  Int8EpilogueParams epilogue_;
   std::vector<std::vector<uint8_t>> scratch_;  // one per thread
 };
 

@@ -200,5 +200,44 @@ TEST(DnnlQConv, DepthwiseKernelMatchesReference) {
       }
 }
 
+// NHWC 1x1 convolutions of images up to 4096 pixels with int8 or uint8 in and out run
+// int8_pointwise_conv.h's kernel where the CPU has AVX-512 VNNI (oneDNN elsewhere): input
+// channel counts that are not a multiple of 4 (padded rows) or are (read in place when
+// uint8), output channels that leave a partial 16-lane block or a partial group of four
+// blocks, pixel counts that leave a partial 6-pixel tile (1x1 images too), both input types
+// with zero points, both biases, per-tensor weight scales, every epilogue activation, folded
+// (None/Relu/Clip) or not.
+TEST(DnnlQConv, PointwiseKernelMatchesReference) {
+  using K = ops::FusedActivation::Kind;
+  uint32_t seed = 500;
+  QConvCase base;
+  base.channels_last = true;
+  base.k = 1;
+  base.pad = 0;
+  const ops::FusedActivation acts[] = {act(K::HardSwish), act(K::Relu), act(K::None), act(K::LeakyRelu, 0.1f),
+                                       act(K::Clip, -1.0f, 2.0f), act(K::HardSigmoid, 0.2f, 0.5f),
+                                       affine(act(K::HardSwish)), affine(act(K::Relu))};
+  int variant = 0;
+  for (int64_t in_channels : {3, 8, 22, 200})
+    for (int64_t out_channels : {2, 40, 200})
+      for (int64_t pixels_h : {1, 3}) {
+        QConvCase c = base;
+        c.c = in_channels;
+        c.m = out_channels;
+        c.h = pixels_h;
+        c.w = pixels_h == 1 ? 1 : 5 + variant % 4;
+        c.n = variant % 3 == 0 ? 2 : 1;
+        c.act = acts[variant % 8];
+        if (variant % 2 && quant::cpu_has_vnni()) {
+          c.x = {DataType::Int8, 0.03f, variant % 4 == 1 ? -3 : 0};
+          c.y = {DataType::Int8, 0.08f, variant % 4 == 3 ? 5 : 0};
+        }
+        c.bias = variant % 3 == 2 ? DataType::Float32 : variant % 5 == 4 ? DataType::Undefined : DataType::Int32;
+        c.per_channel = variant % 6 != 5;
+        run_case(c, seed++);
+        ++variant;
+      }
+}
+
 }  // namespace
 }  // namespace qtune

@@ -1,0 +1,58 @@
+#include "backends/dnnl/int8_conv_epilogue.h"
+
+#include <algorithm>
+
+namespace qtune::backends::dnnl_backend {
+
+bool cpu_has_avx512_vnni_vbmi() {
+  __builtin_cpu_init();
+  return ops::avx512::avx512_loops_usable() && __builtin_cpu_supports("avx512vnni") &&
+         __builtin_cpu_supports("avx512vbmi");
+}
+
+bool int8_epilogue_supports(const ops::FusedActivation& act) {
+  using Kind = ops::FusedActivation::Kind;
+  switch (act.kind) {
+    case Kind::None:
+    case Kind::Relu:
+    case Kind::LeakyRelu:
+    case Kind::Clip:
+    case Kind::HardSigmoid:
+    case Kind::HardSwish: return true;
+    default: return false;
+  }
+}
+
+Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedActivation& act, int64_t channels,
+                                      const float* float_bias) {
+  using Kind = ops::FusedActivation::Kind;
+  Int8EpilogueParams p;
+  p.channels = channels;
+  const int64_t padded = (channels + ops::avx512::kLanes - 1) / ops::avx512::kLanes * ops::avx512::kLanes;
+  p.scale.assign(static_cast<size_t>(padded), 0.0f);
+  p.bias.assign(static_cast<size_t>(padded), 0.0f);
+  p.inv_y_scale = 1.0f / q.y_scale;
+  p.zero_point = static_cast<float>(q.y_zero_point);
+  p.low = q.y_signed ? -128.0f : 0.0f;
+  p.high = q.y_signed ? 127.0f : 255.0f;
+  p.folded = !act.has_affine && (act.kind == Kind::None || act.kind == Kind::Relu || act.kind == Kind::Clip);
+  for (int64_t c = 0; c < channels; ++c) {
+    const auto cu = static_cast<size_t>(c);
+    p.scale[cu] = q.x_scale * q.w_scale[q.w_scale.size() == 1 ? 0 : cu];
+    p.bias[cu] = float_bias ? float_bias[c] : 0.0f;
+    if (p.folded) {
+      p.scale[cu] *= p.inv_y_scale;
+      p.bias[cu] = p.bias[cu] * p.inv_y_scale + p.zero_point;
+    }
+  }
+  if (!p.folded) return p;
+  // The activation's bounds in output units.
+  if (act.kind == Kind::Relu) p.low = std::max(p.low, p.zero_point);
+  if (act.kind == Kind::Clip) {
+    p.low = std::max(p.low, act.alpha * p.inv_y_scale + p.zero_point);
+    p.high = std::min(p.high, act.beta * p.inv_y_scale + p.zero_point);
+  }
+  return p;
+}
+
+}  // namespace qtune::backends::dnnl_backend

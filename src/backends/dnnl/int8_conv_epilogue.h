@@ -1,0 +1,124 @@
+// What the own int8 convolution kernels (int8_depthwise_conv.h, int8_pointwise_conv.h)
+// share: the quantization of their input and output, the CPU check, and the vector epilogue
+// that turns 16 int32 accumulators into 16 output bytes:
+//   y = clamp(round(act(float(acc) * scale[c] + bias[c]) / y_scale + y_zero_point), qmin, qmax)
+// where acc already holds the int32 bias and the zero-point corrections, scale[c] is
+// x_scale * w_scale[c] and bias[c] a float bias in real units. Adding the zero point before
+// rounding equals adding it after (it is an integer), and clamping in float to the type's
+// range makes the conversion exact and a truncating byte store enough. When the activation
+// is a clamp (none, Relu, Clip), 1 / y_scale and the zero point fold into scale and bias
+// and the activation into the clamp bounds: 5 instructions per 16 outputs.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "ops/avx512_byte_vectors.h"
+#include "ops/fused_activation.h"
+
+namespace qtune::backends::dnnl_backend {
+
+struct Int8ConvQuant {
+  bool x_signed = false, y_signed = false;  // int8 (true) or uint8
+  int32_t x_zero_point = 0, y_zero_point = 0;
+  float x_scale = 1.0f, y_scale = 1.0f;
+  std::vector<float> w_scale;  // one per output channel, or one for all
+};
+
+// The epilogue's constants: per output channel (padded to whole 16-lane blocks) scale and
+// bias, folded with 1 / y_scale and the zero point when `folded`; the clamp bounds in the
+// output's integer units.
+struct Int8EpilogueParams {
+  std::vector<float> scale, bias;
+  float inv_y_scale = 1.0f, zero_point = 0.0f, low = 0.0f, high = 255.0f;
+  bool folded = false;
+  int64_t channels = 0;
+};
+
+// scale[c] = x_scale * w_scale[c]; float_bias may be null.
+Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedActivation& act, int64_t channels,
+                                      const float* float_bias);
+
+// AVX-512 F/BW/VL (as ops::avx512 allows it), VNNI and VBMI.
+bool cpu_has_avx512_vnni_vbmi();
+
+// The activations the epilogue applies.
+bool int8_epilogue_supports(const ops::FusedActivation& act);
+
+}  // namespace qtune::backends::dnnl_backend
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,fma")
+// GCC 12 reports the deliberately undefined vectors inside its own intrinsic headers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace qtune::backends::dnnl_backend {
+
+// One 16-channel block's constants, loaded once per block.
+struct Int8Epilogue {
+  __m512 scale, bias, inv_y, zero_point, low, high;
+  __mmask16 mask;  // the block's real channels
+};
+
+inline Int8Epilogue int8_epilogue_block(const Int8EpilogueParams& p, int64_t c0) {
+  return {_mm512_loadu_ps(p.scale.data() + c0),
+          _mm512_loadu_ps(p.bias.data() + c0),
+          _mm512_set1_ps(p.inv_y_scale),
+          _mm512_set1_ps(p.zero_point),
+          _mm512_set1_ps(p.low),
+          _mm512_set1_ps(p.high),
+          ops::avx512::lanes(p.channels - c0)};
+}
+
+// The activation of kind K (a template argument, so that loops over many vectors carry no
+// branch on it).
+template <ops::FusedActivation::Kind K>
+inline __m512 int8_epilogue_activate(__m512 v, const ops::FusedActivation& act) {
+  using Kind = ops::FusedActivation::Kind;
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  if constexpr (K == Kind::Relu) v = _mm512_max_ps(v, zero);
+  if constexpr (K == Kind::LeakyRelu)
+    v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, _mm512_set1_ps(act.alpha));
+  if constexpr (K == Kind::Clip) v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(act.alpha)), _mm512_set1_ps(act.beta));
+  if constexpr (K == Kind::HardSigmoid)
+    v = _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(v, _mm512_set1_ps(act.alpha), _mm512_set1_ps(act.beta)), zero),
+                      one);
+  if constexpr (K == Kind::HardSwish) {
+    const __m512 gate = _mm512_fmadd_ps(v, _mm512_set1_ps(1.0f / 6.0f), _mm512_set1_ps(0.5f));
+    v = _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, zero), one));
+  }
+  if (act.has_affine) v = _mm512_fmadd_ps(v, _mm512_set1_ps(act.scale), _mm512_set1_ps(act.shift));
+  return v;
+}
+
+// Folded: the activation is in the clamp bounds, y_scale and the zero point in scale and bias.
+template <ops::FusedActivation::Kind K, bool Folded>
+inline void int8_epilogue_store(const Int8Epilogue& e, const ops::FusedActivation& act, __m512i acc, uint8_t* out) {
+  __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), e.scale, e.bias);
+  if constexpr (!Folded) v = _mm512_fmadd_ps(int8_epilogue_activate<K>(v, act), e.inv_y, e.zero_point);
+  v = _mm512_min_ps(_mm512_max_ps(v, e.low), e.high);
+  _mm512_mask_cvtepi32_storeu_epi8(out, e.mask, _mm512_cvtps_epi32(v));
+}
+
+// Calls f.template operator()<K, Folded>() with the epilogue's kind and folding as constants.
+template <class F>
+inline void with_int8_epilogue_kind(const Int8EpilogueParams& p, const ops::FusedActivation& act, F&& f) {
+  using Kind = ops::FusedActivation::Kind;
+  if (p.folded) return f.template operator()<Kind::None, true>();
+  switch (act.kind) {
+    case Kind::Relu: return f.template operator()<Kind::Relu, false>();
+    case Kind::LeakyRelu: return f.template operator()<Kind::LeakyRelu, false>();
+    case Kind::Clip: return f.template operator()<Kind::Clip, false>();
+    case Kind::HardSigmoid: return f.template operator()<Kind::HardSigmoid, false>();
+    case Kind::HardSwish: return f.template operator()<Kind::HardSwish, false>();
+    default: return f.template operator()<Kind::None, false>();
+  }
+}
+
+}  // namespace qtune::backends::dnnl_backend
+
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
