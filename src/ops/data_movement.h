@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "ops/type_dispatch.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 
@@ -56,8 +57,7 @@ void copy_strided(const T* in, int64_t base, std::span<const int64_t> dims, std:
   }
   const size_t rank = d.size();
   const int64_t inner = d.back(), inner_stride = s.back(), rows = numel / inner;
-#pragma omp parallel for num_threads(threads) schedule(static) if (rows > 1 && numel > 32768)
-  for (int64_t row = 0; row < rows; ++row) {
+  util::parallel_for(rows, threads, rows > 1 && numel > 32768, [&](int64_t row) {
     int64_t offset = base, rem = row;
     for (size_t a = rank - 1; a-- > 0;) {
       offset += (rem % d[a]) * s[a];
@@ -67,7 +67,7 @@ void copy_strided(const T* in, int64_t base, std::span<const int64_t> dims, std:
     T* dst = out + row * inner;
     if (inner_stride == 1) std::copy_n(src, inner, dst);
     else for (int64_t i = 0; i < inner; ++i) dst[i] = src[i * inner_stride];
-  }
+  });
 }
 
 // out.dims[i] = x.dims[perm[i]] (Transpose's kernel; also used by the channels-last ops).

@@ -12,6 +12,7 @@
 #include "ops/half_float.h"
 #include "ops/op_helpers.h"
 #include "ops/type_dispatch.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 
@@ -33,8 +34,7 @@ void for_each_broadcast_row(const BroadcastPlan& plan, Row row, int threads) {
   const int64_t inner = rank ? plan.dims.back() : 1;
   const int64_t sa = rank ? plan.strides[0].back() : 0, sb = rank ? plan.strides[1].back() : 0;
   const int64_t rows = plan.numel / inner;
-#pragma omp parallel for num_threads(threads) schedule(static) if (rows > 1 && plan.numel > 32768)
-  for (int64_t r = 0; r < rows; ++r) {
+  util::parallel_for(rows, threads, rows > 1 && plan.numel > 32768, [&](int64_t r) {
     // Decompose the row index into outer coordinates to find each input's offset.
     int64_t oa = 0, ob = 0, rem = r;
     for (size_t d = rank - 1; d-- > 0;) {
@@ -44,7 +44,7 @@ void for_each_broadcast_row(const BroadcastPlan& plan, Row row, int threads) {
       ob += c * plan.strides[1][d];
     }
     row(r * inner, oa, ob, inner, sa, sb);
-  }
+  });
 }
 
 // out[i] = f(a[...], b[...]) with broadcasting; parallel over outer rows.
@@ -139,8 +139,7 @@ class UnaryFloatKernel final : public Kernel {
     dispatch_float(node_, x.dtype(), [&]<class T>() {
       const T* px = x.data<T>();
       T* po = out[0].data<T>();
-#pragma omp parallel for num_threads(ctx.threads) schedule(static) if (n > 65536)
-      for (int64_t i = 0; i < n; ++i) po[i] = fn_(px[i]);
+      util::parallel_for(n, ctx.threads, n > 65536, [&](int64_t i) { po[i] = fn_(px[i]); });
     });
   }
 

@@ -3,6 +3,7 @@
 
 #include "ops/nn_window.h"
 #include "ops/type_dispatch.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 namespace {
@@ -19,12 +20,11 @@ class GlobalAveragePoolKernel final : public Kernel {
     dispatch_float(node_, x.dtype(), [&]<class T>() {
       const T* px = x.data<T>();
       T* py = out[0].data<T>();
-#pragma omp parallel for num_threads(ctx.threads) schedule(static)
-      for (int64_t p = 0; p < planes; ++p) {
+      util::parallel_for(planes, ctx.threads, true, [&](int64_t p) {
         double sum = 0;  // double accumulation: planes can be large
         for (int64_t i = 0; i < size; ++i) sum += px[p * size + i];
         py[p] = static_cast<T>(size ? sum / static_cast<double>(size) : std::numeric_limits<double>::quiet_NaN());
-      }
+      });
     });
   }
 

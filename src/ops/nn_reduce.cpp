@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ops/type_dispatch.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 
@@ -142,8 +143,7 @@ void reduce(const T* x, T* y, const ReducePlan& p, ReduceKind kind, int threads)
   using S = typename Accumulator<T>::Sum;
   const bool sum = kind == ReduceKind::Sum || kind == ReduceKind::Mean;
   const bool is_max = kind == ReduceKind::Max;
-#pragma omp parallel for num_threads(threads) schedule(static) if (p.rows * p.count * p.inner > 65536)
-  for (int64_t row = 0; row < p.rows; ++row) {
+  util::parallel_for(p.rows, threads, p.rows * p.count * p.inner > 65536, [&](int64_t row) {
     int64_t base = 0, rem = row;
     for (size_t i = p.row_dims.size(); i-- > 0;) {
       base += rem % p.row_dims[i] * p.row_strides[i];
@@ -173,7 +173,7 @@ void reduce(const T* x, T* y, const ReducePlan& p, ReduceKind kind, int threads)
         for (int64_t i = 0; i < p.inner; ++i) out[i] = pick(out[i], src[i], is_max);
       }
     }
-  }
+  });
 }
 
 class ReduceKernel final : public Kernel {

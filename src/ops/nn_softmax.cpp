@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ops/type_dispatch.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 namespace {
@@ -57,8 +58,7 @@ class SoftmaxKernel final : public Kernel {
     dispatch_float(node_, x.dtype(), [&]<class T>() {
       const T* px = x.data<T>();
       T* py = out[0].data<T>();
-#pragma omp parallel for num_threads(ctx.threads) schedule(static) if (x.numel() > 16384)
-      for (int64_t oi = 0; oi < l.outer * l.inner; ++oi) {
+      util::parallel_for(l.outer * l.inner, ctx.threads, x.numel() > 16384, [&](int64_t oi) {
         const int64_t base = oi / l.inner * l.n * l.inner + oi % l.inner;
         const T* xs = px + base;
         T* ys = py + base;
@@ -78,7 +78,7 @@ class SoftmaxKernel final : public Kernel {
           const T inv = static_cast<T>(1.0 / sum);
           for (int64_t i = 0; i < l.n; ++i) ys[i * l.inner] *= inv;
         }
-      }
+      });
     });
   }
 

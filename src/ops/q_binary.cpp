@@ -12,6 +12,7 @@
 #include "ops/elementwise.h"
 #include "ops/q_linear.h"
 #include "ops/q_loops.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 namespace {
@@ -161,8 +162,8 @@ class QBinaryKernel final : public Kernel {
     };
     const int64_t chunk = std::max<int64_t>(1, 16384 / std::max<int64_t>(wide, 1));
     const int64_t chunks = (wide_rows + chunk - 1) / chunk;
-#pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1 && rows * cols > 65536)
-    for (int64_t i = 0; i < chunks; ++i) run_block(i * chunk, std::min(chunk, wide_rows - i * chunk), wide);
+    util::parallel_for(chunks, threads, chunks > 1 && rows * cols > 65536,
+                       [&](int64_t i) { run_block(i * chunk, std::min(chunk, wide_rows - i * chunk), wide); });
     if (rows % rep) run_block(wide_rows * rep, rows % rep, cols);
   }
 

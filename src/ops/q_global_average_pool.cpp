@@ -8,6 +8,7 @@
 #include "ops/op_helpers.h"
 #include "ops/q_linear.h"
 #include "ops/q_loops.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 namespace {
@@ -55,12 +56,11 @@ class QGlobalAveragePoolKernel final : public Kernel {
           for (int64_t p = 0; p < hw; ++p)
             for (int64_t ch = 0; ch < c; ++ch) sums[static_cast<size_t>(ch)] += base[p * c + ch];
         } else {
-#pragma omp parallel for num_threads(ctx.threads) schedule(static) if (c * hw > 65536)
-          for (int64_t ch = 0; ch < c; ++ch) {
+          util::parallel_for(c, ctx.threads, c * hw > 65536, [&](int64_t ch) {
             int64_t s = 0;
             for (int64_t p = 0; p < hw; ++p) s += base[ch * hw + p];
             sums[static_cast<size_t>(ch)] = s;
-          }
+          });
         }
         for (int64_t ch = 0; ch < c; ++ch)
           m[b * c + ch] = (static_cast<float>(sums[static_cast<size_t>(ch)]) / static_cast<float>(hw) -

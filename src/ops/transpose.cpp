@@ -9,6 +9,7 @@
 
 #include "ops/data_movement.h"
 #include "ops/tensor_common.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 namespace {
@@ -101,12 +102,15 @@ template <class T, int64_t C>
 void interleave_columns(const T* in, T* out, int64_t rows, int64_t stride, int threads) {
   constexpr int64_t kBlock = 4096;
   const int64_t blocks = (rows + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 1 && rows * C > 32768)
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t end = std::min(rows, (b + 1) * kBlock);
-    for (int64_t r = b * kBlock; r < end; ++r)
-      for (int64_t c = 0; c < C; ++c) out[r * C + c] = in[r + c * stride];
-  }
+  util::parallel_for(blocks, threads, blocks > 1 && rows * C > 32768, [&](int64_t b) {
+    // Local copies: byte stores may alias the lambda's captures, which the loop would
+    // otherwise reload after every store (measured 22 vs 8 us for a 48x192 RGB image).
+    const T* src = in;
+    T* dst = out;
+    const int64_t begin = b * kBlock, end = std::min(rows, (b + 1) * kBlock), step = stride;
+    for (int64_t r = begin; r < end; ++r)
+      for (int64_t c = 0; c < C; ++c) dst[r * C + c] = src[r + c * step];
+  });
 }
 
 // interleave_columns for a run-time C of 2 to 4.
@@ -150,8 +154,7 @@ void transpose_tiled(const T* in, T* out, const TransposePlan& plan, int threads
   const int64_t row_blocks = (rows + kRowBlock - 1) / kRowBlock;
   const int64_t jobs = outer * row_blocks;
   // One job: kRowBlock rows (along q) of one outer index, across every column, in 8x8 tiles.
-#pragma omp parallel for num_threads(threads) schedule(static) if (jobs > 1 && outer * rows * cols > 32768)
-  for (int64_t job = 0; job < jobs; ++job) {
+  util::parallel_for(jobs, threads, jobs > 1 && outer * rows * cols > 32768, [&](int64_t job) {
     const int64_t o = job / row_blocks, r_begin = (job % row_blocks) * kRowBlock;
     const T* src = in + outer_offset(o, d, s, outer_axes);
     T* dst = out + outer_offset(o, d, out_strides, outer_axes);
@@ -169,7 +172,7 @@ void transpose_tiled(const T* in, T* out, const TransposePlan& plan, int threads
         }
       }
     }
-  }
+  });
 }
 
 class TransposeKernel final : public Kernel {

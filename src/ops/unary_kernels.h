@@ -5,6 +5,7 @@
 
 #include "ops/elementwise.h"
 #include "ops/tensor_common.h"
+#include "util/parallel_for.h"
 
 namespace qtune::ops {
 
@@ -37,8 +38,7 @@ class UnaryKernel final : public Kernel {
     auto body = [&]<class T>() {
       const T* px = x.data<T>();
       T* po = out[0].data<T>();
-#pragma omp parallel for num_threads(ctx.threads) schedule(static) if (n > 65536)
-      for (int64_t i = 0; i < n; ++i) po[i] = fn_(px[i]);
+      util::parallel_for(n, ctx.threads, n > 65536, [&](int64_t i) { po[i] = fn_(px[i]); });
     };
     if constexpr (Types == UnaryTypes::Bool) {
       if (x.dtype() != DataType::Bool) fail(node_, "expects a bool input, got " + std::string(dtype_name(x.dtype())));

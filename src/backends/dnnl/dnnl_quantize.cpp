@@ -11,6 +11,7 @@
 #include "backends/dnnl/dnnl_kernels.h"
 #include "backends/dnnl/dnnl_quant_util.h"
 #include "ops/q_loops.h"
+#include "util/parallel_for.h"
 
 namespace qtune::backends::dnnl_backend {
 namespace {
@@ -53,8 +54,7 @@ class DnnlQuantizeKernel final : public ops::Kernel {
     const int64_t n = x.numel();
     const int64_t chunk = 1 << 16;
     const int64_t chunks = (n + chunk - 1) / chunk;
-#pragma omp parallel for num_threads(threads) schedule(static) if (chunks > 1)
-    for (int64_t c = 0; c < chunks; ++c) {
+    util::parallel_for(chunks, threads, chunks > 1, [&](int64_t c) {
       const int64_t start = c * chunk, count = std::min(chunk, n - start);
       if (y.dtype() == DataType::UInt8)
         ops::quantize_f32(x.data<float>() + start, y.data<uint8_t>() + start, count, scale,
@@ -62,7 +62,7 @@ class DnnlQuantizeKernel final : public ops::Kernel {
       else
         ops::quantize_f32(x.data<float>() + start, y.data<int8_t>() + start, count, scale,
                              static_cast<float>(zero_point));
-    }
+    });
   }
 
   struct Key {
