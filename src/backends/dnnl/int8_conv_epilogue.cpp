@@ -31,11 +31,14 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
   const int64_t padded = (channels + ops::avx512::kLanes - 1) / ops::avx512::kLanes * ops::avx512::kLanes;
   p.scale.assign(static_cast<size_t>(padded), 0.0f);
   p.bias.assign(static_cast<size_t>(padded), 0.0f);
+  p.gate_scale.assign(static_cast<size_t>(padded), 0.0f);
+  p.gate_bias.assign(static_cast<size_t>(padded), 0.0f);
   p.inv_y_scale = 1.0f / q.y_scale;
   p.zero_point = static_cast<float>(q.y_zero_point);
   p.low = q.y_signed ? -128.0f : 0.0f;
   p.high = q.y_signed ? 127.0f : 255.0f;
   p.folded = !act.has_affine && (act.kind == Kind::None || act.kind == Kind::Relu || act.kind == Kind::Clip);
+  p.hard_swish = !act.has_affine && act.kind == Kind::HardSwish;
   for (int64_t c = 0; c < channels; ++c) {
     const auto cu = static_cast<size_t>(c);
     p.scale[cu] = q.x_scale * q.w_scale[q.w_scale.size() == 1 ? 0 : cu];
@@ -43,6 +46,12 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
     if (p.folded) {
       p.scale[cu] *= p.inv_y_scale;
       p.bias[cu] = p.bias[cu] * p.inv_y_scale + p.zero_point;
+    }
+    if (p.hard_swish) {
+      p.gate_scale[cu] = p.scale[cu] / 6.0f;
+      p.gate_bias[cu] = p.bias[cu] / 6.0f + 0.5f;
+      p.scale[cu] *= p.inv_y_scale;
+      p.bias[cu] *= p.inv_y_scale;
     }
   }
   if (!p.folded) return p;

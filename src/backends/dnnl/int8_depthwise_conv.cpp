@@ -162,9 +162,10 @@ void block_row(const RowArgs& args, int64_t block, uint8_t* y_row) {
           acc[p] = _mm512_dpbusd_epi32(acc[p], _mm512_loadu_si512(row + pos[p] + 4 * q * kQuadBytes), w);
       }
     }
-    const int64_t count = std::min(kPixelsPerStep, a.ow - x0);
-    for (int64_t p = 0; p < count; ++p)
-      int8_epilogue_store<K, Folded>(epilogue, act, acc[p], y_row + (x0 + p) * a.channels + c0);
+    // Always four stores, past the end onto the last pixel again (the same values): a
+    // constant count keeps the accumulators in registers.
+    for (int64_t p = 0; p < kPixelsPerStep; ++p)
+      int8_epilogue_store<K, Folded>(epilogue, act, acc[p], y_row + std::min(x0 + p, a.ow - 1) * a.channels + c0);
   }
 }
 
