@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -222,6 +223,16 @@ std::vector<const ir::Node*> Session::step_nodes() const {
   return out;
 }
 
+namespace {
+
+// Where inputs[i]'s slot first appears among a step's inputs.
+size_t first_position(const std::vector<int>& inputs, size_t i) {
+  return static_cast<size_t>(std::find(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(i), inputs[i]) -
+                             inputs.begin());
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::string, Tensor>& feeds,
                                                          const ValueObserver& observer) {
   Impl& s = *impl_;
@@ -278,14 +289,32 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   for (size_t step_index = 0; step_index < s.steps.size(); ++step_index) {
     Step& st = s.steps[step_index];
     const auto started = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    // The inputs are moved out of their slots for the call and back after it: a copy would
+    // allocate each tensor's dims and count references, ~300 times per run of a small model
+    // (PP-OCR cls: malloc and free were 6% of its run time). A slot read twice is moved
+    // once and copied for the later reads.
     in_buf.clear();
-    for (int slot : st.inputs) in_buf.push_back(slot >= 0 ? slots[static_cast<size_t>(slot)] : Tensor());
+    for (size_t i = 0; i < st.inputs.size(); ++i) {
+      const int slot = st.inputs[i];
+      const size_t first = first_position(st.inputs, i);
+      if (slot < 0) {
+        in_buf.emplace_back();
+      } else if (first < i) {
+        Tensor copy = in_buf[first];
+        in_buf.push_back(std::move(copy));
+      } else {
+        in_buf.push_back(std::move(slots[static_cast<size_t>(slot)]));
+      }
+    }
     out_buf.assign(st.outputs.size(), Tensor());
     try {
       st.kernel->run(in_buf, out_buf, ctx);
     } catch (const Error& e) {
       rethrow_with_context(s.source, e);
     }
+    for (size_t i = 0; i < st.inputs.size(); ++i)
+      if (st.inputs[i] >= 0 && first_position(st.inputs, i) == i)
+        slots[static_cast<size_t>(st.inputs[i])] = std::move(in_buf[i]);
     if (profile_) {
       stats_.node_ms[step_index] =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

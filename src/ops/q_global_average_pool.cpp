@@ -2,6 +2,7 @@
 // tensor (channels_last = 1: [N, H, W, C]), requantized to the output's parameters (y_*,
 // absent: float32). Integer sums, one rounding: the squeeze-excitation pooling of
 // MobileNetV3 / PP-LCNet without dequantizing the whole feature map.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -41,29 +42,33 @@ class QGlobalAveragePoolKernel final : public Kernel {
     if (x.rank() != 4 || x.dtype() != x_.type) fail(node_, "X is " + x.describe() + ", expected rank 4 of x_type");
     const int64_t n = x.dim(0), c = nhwc_ ? x.dim(3) : x.dim(1), hw = nhwc_ ? x.dim(1) * x.dim(2) : x.dim(2) * x.dim(3);
     std::vector<int64_t> dims = nhwc_ ? std::vector<int64_t>{n, 1, 1, c} : std::vector<int64_t>{n, c, 1, 1};
-    Tensor mean(DataType::Float32, dims);
-    float* m = mean.data<float>();
+    // Buffers kept between runs and the result written in place: this op runs on small
+    // maps (PP-OCR cls: 10 per image, 1-3 us each), where allocating costs as much as summing.
+    mean_.resize(static_cast<size_t>(n * c));
+    sums_.resize(static_cast<size_t>(c));
+    sums32_.resize(static_cast<size_t>(c));
+    float* m = mean_.data();
     auto sum_all = [&]<class T>(const T* data) {
       for (int64_t b = 0; b < n; ++b) {
         const T* base = data + b * c * hw;
-        std::vector<int64_t> sums(static_cast<size_t>(c), 0);
+        std::fill(sums_.begin(), sums_.end(), 0);
         if (nhwc_ && hw <= (int64_t{1} << 23)) {
           // int32 sums cannot overflow below 2^23 rows of 8-bit values.
-          std::vector<int32_t> s32(static_cast<size_t>(c), 0);
-          sum_rows_q(base, hw, c, s32.data());
-          for (int64_t ch = 0; ch < c; ++ch) sums[static_cast<size_t>(ch)] = s32[static_cast<size_t>(ch)];
+          std::fill(sums32_.begin(), sums32_.end(), 0);
+          sum_rows_q(base, hw, c, sums32_.data());
+          std::copy(sums32_.begin(), sums32_.end(), sums_.begin());
         } else if (nhwc_) {
           for (int64_t p = 0; p < hw; ++p)
-            for (int64_t ch = 0; ch < c; ++ch) sums[static_cast<size_t>(ch)] += base[p * c + ch];
+            for (int64_t ch = 0; ch < c; ++ch) sums_[static_cast<size_t>(ch)] += base[p * c + ch];
         } else {
           util::parallel_for(c, ctx.threads, c * hw > 65536, [&](int64_t ch) {
             int64_t s = 0;
             for (int64_t p = 0; p < hw; ++p) s += base[ch * hw + p];
-            sums[static_cast<size_t>(ch)] = s;
+            sums_[static_cast<size_t>(ch)] = s;
           });
         }
         for (int64_t ch = 0; ch < c; ++ch)
-          m[b * c + ch] = (static_cast<float>(sums[static_cast<size_t>(ch)]) / static_cast<float>(hw) -
+          m[b * c + ch] = (static_cast<float>(sums_[static_cast<size_t>(ch)]) / static_cast<float>(hw) -
                            static_cast<float>(x_.zero_point)) * x_.scale;
       }
     };
@@ -71,15 +76,23 @@ class QGlobalAveragePoolKernel final : public Kernel {
       sum_all(x.data<uint8_t>());
     else
       sum_all(x.data<int8_t>());
-    const Tensor y = quantize_activation(mean, y_);
-    out[0] = ctx.allocate(0, y.dtype(), dims);
-    std::memcpy(out[0].raw(), y.raw(), y.byte_size());
+    out[0] = ctx.allocate(0, y_.quantized() ? y_.type : DataType::Float32, dims);
+    const auto zero_point = static_cast<float>(y_.zero_point);
+    if (!y_.quantized())
+      std::memcpy(out[0].raw(), m, mean_.size() * sizeof(float));
+    else if (y_.type == DataType::UInt8)
+      quantize_f32(m, out[0].data<uint8_t>(), n * c, y_.scale, zero_point);
+    else
+      quantize_f32(m, out[0].data<int8_t>(), n * c, y_.scale, zero_point);
   }
 
  private:
   const ir::Node& node_;
   ActivationQuant x_, y_;
   bool nhwc_;
+  std::vector<float> mean_;
+  std::vector<int64_t> sums_;
+  std::vector<int32_t> sums32_;
 };
 
 std::unique_ptr<Kernel> make_kernel(const ir::Node& node) { return std::make_unique<QGlobalAveragePoolKernel>(node); }
