@@ -176,10 +176,15 @@ void Int8DepthwiseConv::run_image_rows(const uint8_t* x, int64_t h, int64_t w, u
   const int64_t quad_width = (ow - 1) * g_.stride_w + 4 * (quads_ - 1) + 1;
   const int64_t pixel_bytes = (quad_width + 3) * blocks_ * kLanes;
   const int64_t row_bytes = blocks_ * quad_width * kQuadBytes;
-  const size_t need = static_cast<size_t>(pixel_bytes + g_.kh * row_bytes);
+  // The quad rows start on 64-byte boundaries (rows are whole quads): a quad read or
+  // written across two cache lines costs two accesses (3x96 pixels, 88 channels, 5x5,
+  // HardSwish: 8.7 -> 7.0 us; 104 channels, no activation: 10.2 -> 7.9 us).
+  const int64_t pixel_span = (pixel_bytes + kQuadBytes - 1) / kQuadBytes * kQuadBytes;
+  const size_t need = static_cast<size_t>(kQuadBytes + pixel_span + g_.kh * row_bytes);
   if (scratch.size() < need) scratch.resize(need);
-  uint8_t* pixels = scratch.data();
-  uint8_t* ring = pixels + pixel_bytes;
+  const auto base = reinterpret_cast<uintptr_t>(scratch.data());
+  uint8_t* pixels = scratch.data() + (kQuadBytes - base % kQuadBytes) % kQuadBytes;
+  uint8_t* ring = pixels + pixel_span;
   const uint8_t* quad_rows[kMaxKernel] = {};
   int64_t next_row = 0;  // padded rows below it are in the ring (or never needed)
   for (int64_t o = row_begin; o < row_end; ++o) {
