@@ -88,6 +88,11 @@ struct Session::Impl {
   std::vector<const ir::Value*> slot_values;
   std::unordered_map<const ir::Value*, int> slot_of;
   std::vector<Tensor> constants;  // per slot; defined for initializers
+  // The slots of run(), kept between runs so that the constants (several per quantized
+  // convolution) are not copied in on every run; run() resets the others (runtime_slots)
+  // at its start and end.
+  std::vector<Tensor> slots;
+  std::vector<int> runtime_slots;  // no initializer, or a graph input (a feed may replace it)
   std::vector<Step> steps;
   std::vector<int> output_slots;
   BufferPool pool;
@@ -237,8 +242,15 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
                                                          const ValueObserver& observer) {
   Impl& s = *impl_;
   const ir::Graph& g = *s.model.graph;
-  std::vector<Tensor> slots(s.slot_values.size());
-  for (size_t i = 0; i < slots.size(); ++i) slots[i] = s.constants[i];
+  if (s.slots.size() != s.constants.size()) {
+    s.slots = s.constants;
+    s.runtime_slots.clear();
+    for (size_t i = 0; i < s.constants.size(); ++i)
+      if (!s.constants[i].defined() || s.slot_values[i]->is_graph_input())
+        s.runtime_slots.push_back(static_cast<int>(i));
+  }
+  std::vector<Tensor>& slots = s.slots;
+  for (int i : s.runtime_slots) slots[static_cast<size_t>(i)] = s.constants[static_cast<size_t>(i)];
 
   for (const auto& [name, tensor] : feeds) {
     const ir::Value* v = g.find_value(name);
@@ -307,14 +319,22 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
       }
     }
     out_buf.assign(st.outputs.size(), Tensor());
+    // Back into their slots whatever happens: the constants' slots live on to the next run.
+    auto restore_inputs = [&] {
+      for (size_t i = 0; i < st.inputs.size(); ++i)
+        if (st.inputs[i] >= 0 && first_position(st.inputs, i) == i)
+          slots[static_cast<size_t>(st.inputs[i])] = std::move(in_buf[i]);
+    };
     try {
       st.kernel->run(in_buf, out_buf, ctx);
     } catch (const Error& e) {
+      restore_inputs();
       rethrow_with_context(s.source, e);
+    } catch (...) {
+      restore_inputs();
+      throw;
     }
-    for (size_t i = 0; i < st.inputs.size(); ++i)
-      if (st.inputs[i] >= 0 && first_position(st.inputs, i) == i)
-        slots[static_cast<size_t>(st.inputs[i])] = std::move(in_buf[i]);
+    restore_inputs();
     if (profile_) {
       stats_.node_ms[step_index] =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -335,6 +355,7 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   // The outputs are the caller's now; left in the pool's books they would count as live
   // activations in every later run.
   for (const auto& [name, tensor] : outputs) s.pool.forget(tensor);
+  for (int i : s.runtime_slots) slots[static_cast<size_t>(i)] = Tensor();
   if (choice->threads == 0 && !observer && !profile_) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_started).count();
     choice->best_ms = std::min(choice->best_ms, ms);

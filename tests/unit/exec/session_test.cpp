@@ -232,6 +232,25 @@ TEST(SessionBackends, GemmWithRowBiasAtBatchOne) {
 
 // ---- threads ----
 
+// The session keeps its constants in place between runs and moves each node's inputs out
+// for the call: a kernel that fails must leave them for the next run. Here the Reshape of a
+// constant fails on a bad shape fed at run time; the runs before and after see the constant.
+TEST(SessionRuns, AFailedRunLeavesTheConstantsForTheNext) {
+  ir::GraphBuilder b;
+  auto* shape = b.input("shape", DataType::Int64, {2});
+  const Tensor c = random_tensor({2, 6}, 7);
+  b.output(b.node("Reshape", {b.constant("c", c), shape}, {}, "reshaped"));
+  ir::Model m = b.build();
+  exec::Session s(m, options(exec::Backend::Dnnl));
+  for (int run = 0; run < 3; ++run) {
+    const std::vector<int64_t> dims = run == 0 ? std::vector<int64_t>{3, 4} : std::vector<int64_t>{4, 3};
+    auto out = s.run({{"shape", Tensor::from_vector<int64_t>({2}, dims)}});
+    ASSERT_EQ(out[0].second.dims(), dims);
+    for (int64_t e = 0; e < 12; ++e) ASSERT_EQ(out[0].second.data<float>()[e], c.data<float>()[e]) << "run " << run;
+    EXPECT_NE(error_of([&] { s.run({{"shape", Tensor::from_vector<int64_t>({2}, {5, 5})}}); }), "(no error)");
+  }
+}
+
 TEST(SessionThreads, OneAndTwoThreadsAgree) {
   ir::Model m = small_cnn();
   const std::map<std::string, Tensor> feeds = {{"x", random_tensor({3, 3, 16, 16}, 21)}};
