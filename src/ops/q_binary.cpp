@@ -40,10 +40,17 @@ class QBinaryKernel final : public Kernel {
         y_(read_activation_quant(node, "y")) {}
 
   void run(std::span<const Tensor> in, std::span<Tensor> out, KernelContext& ctx) override {
-    const std::vector<int64_t> dims[] = {in[0].dims(), in[1].dims()};
-    const std::vector<int64_t> out_dims = broadcast_dims(node_, dims);
-    const BroadcastPlan plan = plan_broadcast(dims, out_dims);
-    out[0] = ctx.allocate(0, y_.type, out_dims);
+    // The output dims and broadcast plan of the last input dims, reused while they repeat
+    // (planning allocated about as long as a small squeeze-excitation multiply ran).
+    if (!planned_ || in[0].dims() != planned_dims_[0] || in[1].dims() != planned_dims_[1]) {
+      planned_dims_[0] = in[0].dims();
+      planned_dims_[1] = in[1].dims();
+      out_dims_ = broadcast_dims(node_, planned_dims_);
+      plan_ = plan_broadcast(planned_dims_, out_dims_);
+      planned_ = true;
+    }
+    const BroadcastPlan& plan = plan_;
+    out[0] = ctx.allocate(0, y_.type, out_dims_);
     // All uint8 or all int8: the vectorized loops of ops/q_loops.h.
     const DataType t = y_.type;
     if ((t == DataType::UInt8 || t == DataType::Int8) && in[0].dtype() == t && in[1].dtype() == t) {
@@ -75,7 +82,7 @@ class QBinaryKernel final : public Kernel {
   // A, B and Y all of type T (uint8 or int8). False when this case has no loop here (a
   // residual not broadcast per channel).
   template <class T>
-  bool run_integer(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
+  bool run_integer(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) {
     if (run_column_broadcast<T>(plan, a, b, y, threads)) return true;
     if (residual_) return false;
     const T* pa = a.data<T>();
@@ -106,7 +113,7 @@ class QBinaryKernel final : public Kernel {
   // is a row of per-column values repeated over every row of its batch (NHWC
   // squeeze-excitation). Per-column factors are computed once per batch.
   template <class T>
-  bool run_column_broadcast(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) const {
+  bool run_column_broadcast(const BroadcastPlan& plan, const Tensor& a, const Tensor& b, Tensor& y, int threads) {
     const size_t rank = plan.dims.size();
     if (rank != 2 && rank != 3) return false;
     const int64_t batches = rank == 3 ? plan.dims[0] : 1, rows = plan.dims[rank - 2], cols = plan.dims[rank - 1];
@@ -130,8 +137,9 @@ class QBinaryKernel final : public Kernel {
   // One batch of run_column_broadcast: `full` has rows x cols elements, `row` cols.
   template <class T>
   void run_rows(const T* full, const ActivationQuant& fq, const T* row, const ActivationQuant& rq, T* y, int64_t rows,
-                int64_t cols, int threads) const {
-    std::vector<float> column(static_cast<size_t>(cols));
+                int64_t cols, int threads) {
+    std::vector<float>& column = column_;
+    column.resize(static_cast<size_t>(cols));
     const auto zy = static_cast<float>(y_.zero_point);
     const auto zr = static_cast<float>(rq.zero_point);
     if (residual_) {
@@ -170,6 +178,10 @@ class QBinaryKernel final : public Kernel {
   const ir::Node& node_;
   bool mul_, residual_;
   ActivationQuant a_, b_, y_;
+  bool planned_ = false;
+  std::vector<int64_t> planned_dims_[2], out_dims_;
+  BroadcastPlan plan_;
+  std::vector<float> column_;  // run_rows' per-column terms, kept between runs
 };
 
 std::unique_ptr<Kernel> make_q_binary_kernel(const ir::Node& node) { return std::make_unique<QBinaryKernel>(node); }
