@@ -4,10 +4,12 @@
 // A result may differ by one step where a fused multiply-add rounds a tie differently.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #include "ops/q_loops.h"
@@ -84,6 +86,19 @@ void check_loops(float zero_point) {
     for (int64_t i = 0; i < n; ++i) sums_want[i % cols] += a[i];
     EXPECT_EQ(sums, sums_want) << "sum_rows, " << cols << " columns";
   }
+  // More rows than one 16-bit partial sum holds (256), random and at the type's extreme.
+  for (int64_t cols : {8, 17, 48, 200})
+    for (bool extreme : {false, true}) {
+      const int64_t rows = 600, n = rows * cols;
+      std::vector<T> a = random_bytes<T>(n, static_cast<uint32_t>(cols + 3));
+      if (extreme)
+        std::fill(a.begin(), a.end(), std::is_same_v<T, uint8_t> ? std::numeric_limits<T>::max()
+                                                                  : std::numeric_limits<T>::min());
+      std::vector<int32_t> sums(static_cast<size_t>(cols), 7), sums_want(static_cast<size_t>(cols), 7);
+      sum_rows_q(a.data(), rows, cols, sums.data());
+      for (int64_t i = 0; i < n; ++i) sums_want[i % cols] += a[i];
+      EXPECT_EQ(sums, sums_want) << "sum_rows, " << rows << " rows, " << cols << " columns, extreme " << extreme;
+    }
 }
 
 TEST(QLoops, Uint8MatchesTheFormulas) { check_loops<uint8_t>(128.0f); }
