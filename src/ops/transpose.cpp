@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "ops/byte_interleave.h"
 #include "ops/data_movement.h"
 #include "ops/tensor_common.h"
 #include "util/parallel_for.h"
@@ -108,6 +109,11 @@ void interleave_columns(const T* in, T* out, int64_t rows, int64_t stride, int t
     const T* src = in;
     T* dst = out;
     const int64_t begin = b * kBlock, end = std::min(rows, (b + 1) * kBlock), step = stride;
+    if constexpr (sizeof(T) == 1 && C == 3) {
+      if (interleave_three_byte_planes(reinterpret_cast<const uint8_t*>(src) + begin,
+                                       reinterpret_cast<uint8_t*>(dst) + begin * C, end - begin, step))
+        return;
+    }
     for (int64_t r = begin; r < end; ++r)
       for (int64_t c = 0; c < C; ++c) dst[r * C + c] = src[r + c * step];
   });

@@ -2,6 +2,7 @@
 // loop, Slice clamping, Gather/GatherElements errors, Pad modes, Split forms, Tile, Expand.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <limits>
 #include <numeric>
 
@@ -45,6 +46,18 @@ TEST(OpsTensorMovement, TransposeMatchesDefinitionOnCommonPermutations) {
   }
 }
 
+// Transpose to NHWC on the reference kernel, with two threads.
+Tensor to_nhwc(const Tensor& x) {
+  OneNode node("Transpose", {"x"});
+  node.ints("perm", {0, 2, 3, 1});
+  auto kernel = ops::find_op("", "Transpose")->make_ref_kernel(*node.node);
+  std::vector<Tensor> in{x}, out(1);
+  ops::KernelContext ctx;
+  ctx.threads = 2;
+  kernel->run(in, out, ctx);
+  return out[0];
+}
+
 // NCHW -> NHWC of one or two images with 2 to 4 channels (and 5, the tiled path): output
 // rows of few elements, interleaved by their own loop in blocks of 4096 pixels, a partial
 // one last.
@@ -52,14 +65,27 @@ TEST(OpsTensorMovement, TransposeOfFewChannelsMatchesDefinition) {
   for (int64_t n : {1, 2})
     for (int64_t c : {2, 3, 4, 5}) {
       Tensor x = iota<float>({n, c, 67, 131});
-      OneNode node("Transpose", {"x"});
-      node.ints("perm", {0, 2, 3, 1});
-      auto kernel = ops::find_op("", "Transpose")->make_ref_kernel(*node.node);
-      std::vector<Tensor> in{x}, out(1);
-      ops::KernelContext ctx;
-      ctx.threads = 2;
-      kernel->run(in, out, ctx);
-      EXPECT_EQ(values<float>(out[0]), naive_transpose(x, {0, 2, 3, 1})) << n << " images, " << c << " channels";
+      EXPECT_EQ(values<float>(to_nhwc(x)), naive_transpose(x, {0, 2, 3, 1})) << n << " images, " << c << " channels";
+    }
+}
+
+// The same for 8-bit images with 3 channels (quantized RGB input), which run 64 pixels at a
+// time through byte permutes where the CPU has AVX-512 VBMI: image sizes that are and are not
+// multiples of 64 pixels, one block of 4096 pixels or several, uint8 and int8.
+TEST(OpsTensorMovement, TransposeOfThreeByteChannelsMatchesDefinition) {
+  for (DataType type : {DataType::UInt8, DataType::Int8})
+    for (const auto& [n, h, w] : std::vector<std::array<int64_t, 3>>{{1, 48, 192}, {2, 67, 131}, {1, 1, 63}, {1, 1, 65}}) {
+      Tensor x = Tensor::uninitialized(type, {n, 3, h, w});
+      auto* bytes = static_cast<uint8_t*>(x.raw());
+      for (int64_t i = 0; i < x.numel(); ++i) bytes[i] = static_cast<uint8_t>(i * 7 + i / 251);
+      const Tensor y = to_nhwc(x);
+      ASSERT_EQ(y.dims(), (std::vector<int64_t>{n, h, w, 3}));
+      const auto* got = static_cast<const uint8_t*>(y.raw());
+      for (int64_t b = 0; b < n; ++b)
+        for (int64_t p = 0; p < h * w; ++p)
+          for (int64_t c = 0; c < 3; ++c)
+            ASSERT_EQ(got[(b * h * w + p) * 3 + c], bytes[(b * 3 + c) * h * w + p])
+                << n << "x" << h << "x" << w << " image " << b << " pixel " << p << " channel " << c;
     }
 }
 
