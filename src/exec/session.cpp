@@ -38,6 +38,9 @@ struct Step {
   std::unique_ptr<ops::Kernel> kernel;
   std::string kernel_name;
   std::vector<int> inputs;         // slot per node input, -1 when absent
+  // Per input: where its slot first appears among the inputs (run() moves a slot's tensor
+  // into the argument list once and copies it for the later positions).
+  std::vector<size_t> first_use;
   std::vector<int> outputs;        // slot per node output, -1 when absent
   std::vector<int> release_after;  // slots whose last reader is this step
 };
@@ -176,6 +179,8 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
     s.make_kernel(step, options.backend);
     for (const ir::Value* in : n->inputs()) {
       int slot = in ? s.slot(in) : -1;
+      step.first_use.push_back(static_cast<size_t>(std::find(step.inputs.begin(), step.inputs.end(), slot) -
+                                                   step.inputs.begin()));
       step.inputs.push_back(slot);
       if (slot >= 0) last_reader[slot] = s.steps.size();
     }
@@ -227,16 +232,6 @@ std::vector<const ir::Node*> Session::step_nodes() const {
   for (const Step& st : impl_->steps) out.push_back(st.node);
   return out;
 }
-
-namespace {
-
-// Where inputs[i]'s slot first appears among a step's inputs.
-size_t first_position(const std::vector<int>& inputs, size_t i) {
-  return static_cast<size_t>(std::find(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(i), inputs[i]) -
-                             inputs.begin());
-}
-
-}  // namespace
 
 std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::string, Tensor>& feeds,
                                                          const ValueObserver& observer) {
@@ -308,7 +303,7 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
     in_buf.clear();
     for (size_t i = 0; i < st.inputs.size(); ++i) {
       const int slot = st.inputs[i];
-      const size_t first = first_position(st.inputs, i);
+      const size_t first = st.first_use[i];
       if (slot < 0) {
         in_buf.emplace_back();
       } else if (first < i) {
@@ -322,7 +317,7 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
     // Back into their slots whatever happens: the constants' slots live on to the next run.
     auto restore_inputs = [&] {
       for (size_t i = 0; i < st.inputs.size(); ++i)
-        if (st.inputs[i] >= 0 && first_position(st.inputs, i) == i)
+        if (st.inputs[i] >= 0 && st.first_use[i] == i)
           slots[static_cast<size_t>(st.inputs[i])] = std::move(in_buf[i]);
     };
     try {

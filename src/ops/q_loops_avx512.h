@@ -1,10 +1,9 @@
 // AVX-512 versions of the hot loops of ops/q_loops.h, written with intrinsics: the
 // compiler's own vectorization of the portable loops keeps 256-bit vectors and turns the
 // saturating rounding store into compare-and-blend chains (about 0.4 ns an element on the
-// development machine, where these take 0.1-0.14). The same formulas and saturation, rounding half
-// to even by the conversion instruction, NaN (from float inputs) to the zero point; a result
-// may differ by one step at a tie (store_clamped). Only q_loops.cpp includes this; it calls
-// them where avx512_loops_usable().
+// development machine, where these take 0.1-0.14). The same formulas, rounding (half to even, by
+// the conversion instruction) and saturation, NaN (from float inputs) to the zero point. Only
+// q_loops.cpp includes this; it calls them where avx512_loops_usable().
 #pragma once
 
 #include <immintrin.h>
@@ -33,70 +32,80 @@ inline void store_nan_as_zero_point(T* p, __m512 v, __m512i zero_point, __mmask1
 
 inline __m512i zero_point_vector(float zero_point) { return _mm512_set1_epi32(static_cast<int32_t>(zero_point)); }
 
-// saturate(round(v)) for v that already holds the zero point, from loops whose inputs are
-// integers (so v is never NaN: scales are positive and finite): clamped in float to T's
-// range, the conversion is exact and a truncating store enough (5 instructions instead of
-// store_nan_as_zero_point's 8). Adding the zero point before rounding can move a value
-// within one ulp of a tie by one step, which the tests allow.
+// saturate(round(v) + zero_point) for loops whose inputs are integers (so v is never NaN:
+// scales are positive and finite). v is clamped in float to T's range less the zero point
+// (integral bounds: clamping before rounding changes nothing), so the conversion is exact,
+// the zero point is added after rounding as QuantizeLinear does (before it, an odd zero
+// point would flip exact ties, common when scales differ by a power of two), and a
+// truncating store is enough: 6 instructions against store_nan_as_zero_point's 8-9.
 template <class T>
-inline void store_clamped(T* p, __m512 v, __mmask16 m) {
-  const __m512 low = _mm512_set1_ps(std::is_same_v<T, uint8_t> ? 0.0f : -128.0f);
-  const __m512 high = _mm512_set1_ps(std::is_same_v<T, uint8_t> ? 255.0f : 127.0f);
-  _mm512_mask_cvtepi32_storeu_epi8(p, m, _mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(v, low), high)));
-}
+struct ClampedStore {
+  __m512 low, high;
+  __m512i zero_point;
+  explicit ClampedStore(float y_zero_point)
+      : low(_mm512_set1_ps((std::is_same_v<T, uint8_t> ? 0.0f : -128.0f) - y_zero_point)),
+        high(_mm512_set1_ps((std::is_same_v<T, uint8_t> ? 255.0f : 127.0f) - y_zero_point)),
+        zero_point(zero_point_vector(y_zero_point)) {}
+  void operator()(T* p, __m512 v, __mmask16 m) const {
+    const __m512i q = _mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(v, low), high));
+    _mm512_mask_cvtepi32_storeu_epi8(p, m, _mm512_add_epi32(q, zero_point));
+  }
+};
 
 template <class T>
 inline void add_q(const T* a, const T* b, T* y, int64_t n, const AddLoop& p) {
-  const __m512 ka = _mm512_set1_ps(p.ka), kb = _mm512_set1_ps(p.kb), c = _mm512_set1_ps(p.c + p.y_zero_point);
+  const __m512 ka = _mm512_set1_ps(p.ka), kb = _mm512_set1_ps(p.kb), c = _mm512_set1_ps(p.c);
+  const ClampedStore<T> store(p.y_zero_point);
   for (int64_t i = 0; i < n; i += kLanes) {
     const __mmask16 m = lanes(n - i);
-    store_clamped(y + i, _mm512_fmadd_ps(load_f32(a + i, m), ka, _mm512_fmadd_ps(load_f32(b + i, m), kb, c)), m);
+    store(y + i, _mm512_fmadd_ps(load_f32(a + i, m), ka, _mm512_fmadd_ps(load_f32(b + i, m), kb, c)), m);
   }
 }
 
 template <class T>
 inline void mul_q(const T* a, const T* b, T* y, int64_t n, const MulLoop& p) {
   const __m512 za = _mm512_set1_ps(p.a_zero_point), zb = _mm512_set1_ps(p.b_zero_point), k = _mm512_set1_ps(p.k);
-  const __m512 zp = _mm512_set1_ps(p.y_zero_point);
+  const ClampedStore<T> store(p.y_zero_point);
   for (int64_t i = 0; i < n; i += kLanes) {
     const __mmask16 m = lanes(n - i);
     const __m512 ab = _mm512_mul_ps(_mm512_sub_ps(load_f32(a + i, m), za), _mm512_sub_ps(load_f32(b + i, m), zb));
-    store_clamped(y + i, _mm512_fmadd_ps(ab, k, zp), m);
+    store(y + i, _mm512_mul_ps(ab, k), m);
   }
 }
 
 template <class T>
 inline void requantize_q(const T* x, T* y, int64_t n, const RequantLoop& p) {
-  const __m512 k = _mm512_set1_ps(p.k), c = _mm512_set1_ps(p.y_zero_point - p.x_zero_point * p.k);
+  const __m512 zx = _mm512_set1_ps(p.x_zero_point), k = _mm512_set1_ps(p.k);
+  const ClampedStore<T> store(p.y_zero_point);
   for (int64_t i = 0; i < n; i += kLanes) {
     const __mmask16 m = lanes(n - i);
-    store_clamped(y + i, _mm512_fmadd_ps(load_f32(x + i, m), k, c), m);
+    store(y + i, _mm512_mul_ps(_mm512_sub_ps(load_f32(x + i, m), zx), k), m);
   }
 }
 
 template <class T>
 inline void add_rows_q(const T* a, const float* column_term, T* y, int64_t rows, int64_t cols, float ka, float y_zero_point) {
-  const __m512 k = _mm512_set1_ps(ka), zp = _mm512_set1_ps(y_zero_point);
+  const __m512 k = _mm512_set1_ps(ka);
+  const ClampedStore<T> store(y_zero_point);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; c += kLanes) {
       const __mmask16 m = lanes(cols - c);
-      const __m512 term = _mm512_add_ps(_mm512_maskz_loadu_ps(m, column_term + c), zp);
-      store_clamped(y + r * cols + c, _mm512_fmadd_ps(load_f32(a + r * cols + c, m), k, term), m);
+      store(y + r * cols + c, _mm512_fmadd_ps(load_f32(a + r * cols + c, m), k, _mm512_maskz_loadu_ps(m, column_term + c)),
+            m);
     }
 }
 
-// y = (a - a_zero_point) * factor + y_zero_point as one multiply-add: a * factor + (y_zero_point
-// - a_zero_point * factor).
 template <class T>
 inline void mul_rows_q(const T* a, const float* column_factor, T* y, int64_t rows, int64_t cols, float a_zero_point,
                 float y_zero_point) {
-  const __m512 za = _mm512_set1_ps(a_zero_point), zp = _mm512_set1_ps(y_zero_point);
+  const __m512 za = _mm512_set1_ps(a_zero_point);
+  const ClampedStore<T> store(y_zero_point);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; c += kLanes) {
       const __mmask16 m = lanes(cols - c);
-      const __m512 factor = _mm512_maskz_loadu_ps(m, column_factor + c);
-      const __m512 term = _mm512_fnmadd_ps(za, factor, zp);
-      store_clamped(y + r * cols + c, _mm512_fmadd_ps(load_f32(a + r * cols + c, m), factor, term), m);
+      const __m512 v = _mm512_mul_ps(_mm512_sub_ps(load_f32(a + r * cols + c, m), za),
+                                     _mm512_maskz_loadu_ps(m, column_factor + c));
+      store(y + r * cols + c, v, m);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "backends/dnnl/int8_conv_epilogue.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace qtune::backends::dnnl_backend {
 
@@ -34,9 +35,10 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
   p.gate_scale.assign(static_cast<size_t>(padded), 0.0f);
   p.gate_bias.assign(static_cast<size_t>(padded), 0.0f);
   p.inv_y_scale = 1.0f / q.y_scale;
-  p.zero_point = static_cast<float>(q.y_zero_point);
-  p.low = q.y_signed ? -128.0f : 0.0f;
-  p.high = q.y_signed ? 127.0f : 255.0f;
+  p.zero_point = q.y_zero_point;
+  const auto zero_point = static_cast<float>(q.y_zero_point);
+  p.low = (q.y_signed ? -128.0f : 0.0f) - zero_point;
+  p.high = (q.y_signed ? 127.0f : 255.0f) - zero_point;
   p.folded = !act.has_affine && (act.kind == Kind::None || act.kind == Kind::Relu || act.kind == Kind::Clip);
   p.hard_swish = !act.has_affine && act.kind == Kind::HardSwish;
   for (int64_t c = 0; c < channels; ++c) {
@@ -45,7 +47,7 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
     p.bias[cu] = float_bias ? float_bias[c] : 0.0f;
     if (p.folded) {
       p.scale[cu] *= p.inv_y_scale;
-      p.bias[cu] = p.bias[cu] * p.inv_y_scale + p.zero_point;
+      p.bias[cu] *= p.inv_y_scale;
     }
     if (p.hard_swish) {
       p.gate_scale[cu] = p.scale[cu] / 6.0f;
@@ -55,11 +57,12 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
     }
   }
   if (!p.folded) return p;
-  // The activation's bounds in output units.
-  if (act.kind == Kind::Relu) p.low = std::max(p.low, p.zero_point);
+  // The activation's bounds in output steps, rounded as the values are (rounding is
+  // monotone, so clamping to a rounded bound gives the rounded clamp).
+  if (act.kind == Kind::Relu) p.low = std::max(p.low, 0.0f);
   if (act.kind == Kind::Clip) {
-    p.low = std::max(p.low, act.alpha * p.inv_y_scale + p.zero_point);
-    p.high = std::min(p.high, act.beta * p.inv_y_scale + p.zero_point);
+    p.low = std::max(p.low, std::nearbyint(act.alpha * p.inv_y_scale));
+    p.high = std::min(p.high, std::nearbyint(act.beta * p.inv_y_scale));
   }
   return p;
 }

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "util/parallel_for.h"
+
 
 namespace qtune::backends::dnnl_backend {
 namespace {
@@ -76,14 +78,8 @@ void Int8DepthwiseConv::run(const void* x, int64_t n, int64_t h, int64_t w, void
     const int64_t begin = oh * chunk / chunks, end = oh * (chunk + 1) / chunks;
     run_image_rows(xb + image * h * w * c, h, w, yb + image * oh * ow * c, ow, begin, end, scratch);
   };
-  // One thread: no OpenMP region, whose entry costs ~1.4 us here (2x96 pixels, 200 channels,
-  // 5x5: 14.4 vs 13.0 us in alternating runs).
-  if (threads == 1) {
-    for (int64_t t = 0; t < tasks; ++t) task(t, scratch_[0]);
-    return;
-  }
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t t = 0; t < tasks; ++t) task(t, scratch_[static_cast<size_t>(omp_get_thread_num())]);
+  util::parallel_for(tasks, threads, threads > 1,
+                     [&](int64_t t) { task(t, scratch_[static_cast<size_t>(omp_get_thread_num())]); });
 }
 
 #pragma GCC push_options

@@ -34,12 +34,12 @@ class Int8DepthwiseConv {
                                                  const ops::FusedActivation& act, const int8_t* weights,
                                                  const int32_t* int_bias, const float* float_bias);
 
-  // Where this kernel beats oneDNN's (measured, 1 thread): 40 or more channels (PP-OCR cls:
-  // 8 and 24 channels 5 us in oneDNN vs 8 us here, 32 channels 5-7 vs 7-8 us, 40 channels 13
-  // vs 8 us) and at most 512 output pixels per image (cls 2x96 and 3x96 5x5: 24 -> 16 and
-  // 20 -> 12 us; 12x80 5x5, 240 channels: 113 vs 115 us; 160x160 3x3, 96 channels: 0.50 ms in
-  // oneDNN vs 0.73-0.77 ms here).
-  static bool worth_it(int64_t channels, int64_t out_pixels) { return channels >= 40 && out_pixels <= 512; }
+  // Where this kernel beats oneDNN's (measured, 1 thread, PP-OCR cls, qtune run --profile,
+  // three runs each way): 32 or more channels (32 channels 3x96 5x5: 6 -> 4 us; 8 and 24
+  // channels: oneDNN 4-5 us, here 5 us) and at most 512 output pixels per image (6x96, 32
+  // channels: 4 us either way; earlier: 12x80 5x5, 240 channels, 113 vs 115 us; 160x160 3x3,
+  // 96 channels, 0.50 ms in oneDNN vs 0.73-0.77 ms here).
+  static bool worth_it(int64_t channels, int64_t out_pixels) { return channels >= 32 && out_pixels <= 512; }
 
   // x: [n, h, w, C] NHWC; y: [n, oh, ow, C].
   void run(const void* x, int64_t n, int64_t h, int64_t w, void* y, int64_t oh, int64_t ow, int threads);

@@ -54,6 +54,12 @@ void check_loops(float zero_point) {
     for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>((a[i] - 3.0f) * (b[i] + 2.0f) * mul.k, zero_point);
     expect_within_one(y, want, "mul");
 
+    // Halving with an odd zero point: every odd input is a tie, rounded to even before the
+    // zero point is added (QuantizeLinear's order), exactly.
+    const RequantLoop half{0.0f, 0.5f, 3.0f};
+    requantize_q(a.data(), y.data(), n, half);
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(int(y[i]), int(quantize_ref<T>(a[i] * 0.5f, 3.0f))) << "tie " << i;
+
     const RequantLoop rq{5.0f, 1.7f, zero_point};
     requantize_q(a.data(), y.data(), n, rq);
     for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>((a[i] - 5.0f) * 1.7f, zero_point);
