@@ -131,7 +131,14 @@ Tensor Tensor::strings(std::vector<int64_t> dims, std::vector<std::string> value
   return t;
 }
 
-int64_t Tensor::numel() const { return defined() ? shape_numel(dims_) : 0; }
+// Every constructor checked the dims with shape_numel; numel() is asked inside kernels'
+// loops, where shape_numel's overflow division showed as 1.3% of a small model's run.
+int64_t Tensor::numel() const {
+  if (!defined()) return 0;
+  int64_t n = 1;
+  for (int64_t d : dims_) n *= d;
+  return n;
+}
 
 size_t Tensor::byte_size() const { return static_cast<size_t>(numel()) * dtype_size(type_); }
 

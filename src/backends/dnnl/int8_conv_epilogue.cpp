@@ -24,8 +24,27 @@ bool int8_epilogue_supports(const ops::FusedActivation& act) {
   }
 }
 
+namespace {
+
+// The saturating store clamps to the int8 range only, and the float -> int32 conversion
+// is exact only below 2^31: both must hold for every value (HardSwish's gate is in [0, 1],
+// so |u| bounds it).
+bool saturation_is_exact(const Int8EpilogueParams& p, const Int8ConvQuant& q, const std::vector<double>& acc_bound) {
+  const auto zero_point = static_cast<float>(q.y_zero_point);
+  if (!q.y_signed || p.low != -128.0f - zero_point || p.high != 127.0f - zero_point) return false;
+  if (static_cast<int64_t>(acc_bound.size()) < p.channels) return false;
+  for (int64_t c = 0; c < p.channels; ++c) {
+    const auto cu = static_cast<size_t>(c);
+    const double v = acc_bound[cu] * std::fabs(static_cast<double>(p.scale[cu])) + std::fabs(static_cast<double>(p.bias[cu]));
+    if (!(v < 0x1p30)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedActivation& act, int64_t channels,
-                                      const float* float_bias) {
+                                      const float* float_bias, const std::vector<double>& acc_bound) {
   using Kind = ops::FusedActivation::Kind;
   Int8EpilogueParams p;
   p.channels = channels;
@@ -56,6 +75,7 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
       p.bias[cu] *= p.inv_y_scale;
     }
   }
+  if (p.hard_swish) p.saturating = saturation_is_exact(p, q, acc_bound);
   if (!p.folded) return p;
   // The activation's bounds in output steps, rounded as the values are (rounding is
   // monotone, so clamping to a rounded bound gives the rounded clamp).
@@ -64,6 +84,7 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
     p.low = std::max(p.low, std::nearbyint(act.alpha * p.inv_y_scale));
     p.high = std::min(p.high, std::nearbyint(act.beta * p.inv_y_scale));
   }
+  p.saturating = saturation_is_exact(p, q, acc_bound);
   return p;
 }
 

@@ -13,6 +13,10 @@
 // (rounded like the values): 7 instructions per 16 outputs, the store included. HardSwish
 // without an affine folds too, as y = u * g with u = v / y_scale and the gate
 // g = clamp(v / 6 + 1/2, 0, 1) both computed from the accumulator: 11 instructions.
+// When the clamp bounds are the int8 type's own and no value can reach 2^30 (checked from
+// a bound on the accumulators when the kernel is planned), the float clamp goes: the
+// rounded value plus the zero point is exact in int32 and a saturating byte store clamps
+// it (5 and 9 instructions).
 #pragma once
 
 #include <immintrin.h>
@@ -39,13 +43,20 @@ struct Int8EpilogueParams {
   std::vector<float> scale, bias, gate_scale, gate_bias;
   float inv_y_scale = 1.0f, low = 0.0f, high = 255.0f;
   int32_t zero_point = 0;
-  bool folded = false, hard_swish = false;
+  bool folded = false, hard_swish = false, saturating = false;
   int64_t channels = 0;
 };
 
-// scale[c] = x_scale * w_scale[c]; float_bias may be null.
+// How the epilogue maps a value to a byte: the activation then a float clamp (Activate);
+// the activation folded into scale, bias and clamp (Folded); folded and clamped by the
+// saturating store alone (Saturating).
+enum class Int8Store { Activate, Folded, Saturating };
+
+// scale[c] = x_scale * w_scale[c]; float_bias may be null. acc_bound[c] bounds |acc| of
+// channel c (offsets included): the saturating store is used only when it shows that no
+// value overflows.
 Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedActivation& act, int64_t channels,
-                                      const float* float_bias);
+                                      const float* float_bias, const std::vector<double>& acc_bound);
 
 // AVX-512 F/BW/VL (as ops::avx512 allows it), VNNI and VBMI.
 bool cpu_has_avx512_vnni_vbmi();
@@ -103,34 +114,42 @@ inline __m512 int8_epilogue_activate(__m512 v, const ops::FusedActivation& act) 
   return v;
 }
 
-// Folded with K None: the activation is in the clamp bounds and 1 / y_scale in scale and
-// bias. Folded with K HardSwish: the gated form above.
-template <ops::FusedActivation::Kind K, bool Folded>
+// Folded (or Saturating) with K None: the activation is in the clamp bounds and 1 / y_scale
+// in scale and bias. With K HardSwish: the gated form above.
+template <ops::FusedActivation::Kind K, Int8Store S>
 inline void int8_epilogue_store(const Int8Epilogue& e, const ops::FusedActivation& act, __m512i acc, uint8_t* out) {
   const __m512 a = _mm512_cvtepi32_ps(acc);
   __m512 v = _mm512_fmadd_ps(a, e.scale, e.bias);
-  if constexpr (Folded && K == ops::FusedActivation::Kind::HardSwish) {
+  if constexpr (S != Int8Store::Activate && K == ops::FusedActivation::Kind::HardSwish) {
     const __m512 gate = _mm512_fmadd_ps(a, e.gate_scale, e.gate_bias);
     v = _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, _mm512_setzero_ps()), _mm512_set1_ps(1.0f)));
   }
-  if constexpr (!Folded) v = _mm512_mul_ps(int8_epilogue_activate<K>(v, act), e.inv_y);
-  v = _mm512_min_ps(_mm512_max_ps(v, e.low), e.high);
-  _mm512_mask_cvtepi32_storeu_epi8(out, e.mask, _mm512_add_epi32(_mm512_cvtps_epi32(v), e.zero_point));
+  if constexpr (S == Int8Store::Activate) v = _mm512_mul_ps(int8_epilogue_activate<K>(v, act), e.inv_y);
+  if constexpr (S == Int8Store::Saturating) {
+    _mm512_mask_cvtsepi32_storeu_epi8(out, e.mask, _mm512_add_epi32(_mm512_cvtps_epi32(v), e.zero_point));
+  } else {
+    v = _mm512_min_ps(_mm512_max_ps(v, e.low), e.high);
+    _mm512_mask_cvtepi32_storeu_epi8(out, e.mask, _mm512_add_epi32(_mm512_cvtps_epi32(v), e.zero_point));
+  }
 }
 
-// Calls f.template operator()<K, Folded>() with the epilogue's kind and folding as constants.
+// Calls f.template operator()<K, S>() with the epilogue's kind and store as constants.
 template <class F>
 inline void with_int8_epilogue_kind(const Int8EpilogueParams& p, const ops::FusedActivation& act, F&& f) {
   using Kind = ops::FusedActivation::Kind;
-  if (p.folded) return f.template operator()<Kind::None, true>();
-  if (p.hard_swish) return f.template operator()<Kind::HardSwish, true>();
+  if (p.folded)
+    return p.saturating ? f.template operator()<Kind::None, Int8Store::Saturating>()
+                        : f.template operator()<Kind::None, Int8Store::Folded>();
+  if (p.hard_swish)
+    return p.saturating ? f.template operator()<Kind::HardSwish, Int8Store::Saturating>()
+                        : f.template operator()<Kind::HardSwish, Int8Store::Folded>();
   switch (act.kind) {
-    case Kind::Relu: return f.template operator()<Kind::Relu, false>();
-    case Kind::LeakyRelu: return f.template operator()<Kind::LeakyRelu, false>();
-    case Kind::Clip: return f.template operator()<Kind::Clip, false>();
-    case Kind::HardSigmoid: return f.template operator()<Kind::HardSigmoid, false>();
-    case Kind::HardSwish: return f.template operator()<Kind::HardSwish, false>();
-    default: return f.template operator()<Kind::None, false>();
+    case Kind::Relu: return f.template operator()<Kind::Relu, Int8Store::Activate>();
+    case Kind::LeakyRelu: return f.template operator()<Kind::LeakyRelu, Int8Store::Activate>();
+    case Kind::Clip: return f.template operator()<Kind::Clip, Int8Store::Activate>();
+    case Kind::HardSigmoid: return f.template operator()<Kind::HardSigmoid, Int8Store::Activate>();
+    case Kind::HardSwish: return f.template operator()<Kind::HardSwish, Int8Store::Activate>();
+    default: return f.template operator()<Kind::None, Int8Store::Activate>();
   }
 }
 

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "util/parallel_for.h"
@@ -36,17 +37,21 @@ std::unique_ptr<Int8PointwiseConv> Int8PointwiseConv::plan(int64_t in_channels, 
   const int64_t padded = k->blocks_ * kLanes;
   k->weights_.assign(static_cast<size_t>(k->blocks_ * k->quads_ * kQuadBytes), 0);
   k->offset_.assign(static_cast<size_t>(padded), 0);
-  k->epilogue_ = make_int8_epilogue(q, act, out_channels, float_bias);
+  std::vector<double> acc_bound(static_cast<size_t>(out_channels), 0.0);  // |offset| + 255 sum |w|
   for (int64_t m = 0; m < out_channels; ++m) {
     const int64_t block = m / kLanes, lane = m % kLanes;
     int32_t sum = 0;
+    double abs_sum = 0.0;
     for (int64_t c = 0; c < in_channels; ++c) {
       const int8_t w = weights[m * in_channels + c];
       sum += w;
+      abs_sum += std::abs(w);
       k->weights_[static_cast<size_t>(((block * k->quads_ + c / 4) * kLanes + lane) * 4 + c % 4)] = w;
     }
     k->offset_[static_cast<size_t>(m)] = (int_bias ? int_bias[m] : 0) - (q.x_zero_point + shift) * sum;
+    acc_bound[static_cast<size_t>(m)] = std::abs(static_cast<double>(k->offset_[static_cast<size_t>(m)])) + 255.0 * abs_sum;
   }
+  k->epilogue_ = make_int8_epilogue(q, act, out_channels, float_bias, acc_bound);
   return k;
 }
 
@@ -101,17 +106,17 @@ void tile_sums(const TileArgs& a, const __m512i (&offset)[kMaxTileBlocks], int32
   for (int i = 0; i < RP * RM; ++i) _mm512_store_si512(sums + i * kLanes, acc[i]);
 }
 
-template <ops::FusedActivation::Kind K, bool Folded>
+template <ops::FusedActivation::Kind K, Int8Store S>
 void epilogue_tile(const int32_t* sums, int rp, int rm, const Int8Epilogue* epilogue, const ops::FusedActivation& act,
                    uint8_t* y, int64_t m) {
   for (int p = 0; p < rp; ++p)
     for (int r = 0; r < rm; ++r)
-      int8_epilogue_store<K, Folded>(epilogue[r], act, _mm512_load_si512(sums + (p * rm + r) * kLanes),
+      int8_epilogue_store<K, S>(epilogue[r], act, _mm512_load_si512(sums + (p * rm + r) * kLanes),
                                      y + p * m + r * kLanes);
 }
 
 // All pixels for RM blocks: tiles of kTilePixels, then single pixels.
-template <int RM, ops::FusedActivation::Kind K, bool Folded>
+template <int RM, ops::FusedActivation::Kind K, Int8Store S>
 void block_group(TileArgs a, int64_t pixels, const __m512i (&offset)[kMaxTileBlocks],
                  const Int8Epilogue (&epilogue)[kMaxTileBlocks], const ops::FusedActivation& act, uint8_t* y,
                  int64_t m) {
@@ -119,13 +124,13 @@ void block_group(TileArgs a, int64_t pixels, const __m512i (&offset)[kMaxTileBlo
   int64_t p = 0;
   for (; p + kTilePixels <= pixels; p += kTilePixels) {
     tile_sums<kTilePixels, RM>(a, offset, sums);
-    epilogue_tile<K, Folded>(sums, kTilePixels, RM, epilogue, act, y, m);
+    epilogue_tile<K, S>(sums, kTilePixels, RM, epilogue, act, y, m);
     a.x += kTilePixels * a.x_stride;
     y += kTilePixels * m;
   }
   for (; p < pixels; ++p) {
     tile_sums<1, RM>(a, offset, sums);
-    epilogue_tile<K, Folded>(sums, 1, RM, epilogue, act, y, m);
+    epilogue_tile<K, S>(sums, 1, RM, epilogue, act, y, m);
     a.x += a.x_stride;
     y += m;
   }
@@ -172,12 +177,12 @@ void Int8PointwiseConv::run_pixels(const uint8_t* x, uint8_t* y, int64_t begin, 
     TileArgs g = a;
     g.weights = weights_.data() + b0 * quads_ * kQuadBytes;
     uint8_t* y_group = y + begin * m_ + b0 * kLanes;
-    with_int8_epilogue_kind(epilogue_, act, [&]<ops::FusedActivation::Kind K, bool Folded>() {
+    with_int8_epilogue_kind(epilogue_, act, [&]<ops::FusedActivation::Kind K, Int8Store S>() {
       switch (rm) {
-        case 1: return block_group<1, K, Folded>(g, pixels, offset, epilogue, act, y_group, m_);
-        case 2: return block_group<2, K, Folded>(g, pixels, offset, epilogue, act, y_group, m_);
-        case 3: return block_group<3, K, Folded>(g, pixels, offset, epilogue, act, y_group, m_);
-        default: return block_group<4, K, Folded>(g, pixels, offset, epilogue, act, y_group, m_);
+        case 1: return block_group<1, K, S>(g, pixels, offset, epilogue, act, y_group, m_);
+        case 2: return block_group<2, K, S>(g, pixels, offset, epilogue, act, y_group, m_);
+        case 3: return block_group<3, K, S>(g, pixels, offset, epilogue, act, y_group, m_);
+        default: return block_group<4, K, S>(g, pixels, offset, epilogue, act, y_group, m_);
       }
     });
   }

@@ -240,5 +240,36 @@ TEST(DnnlQConv, PointwiseKernelMatchesReference) {
       }
 }
 
+// The own kernels' saturating int8 store (int8_conv_epilogue.h): outputs far past both ends
+// of the int8 range, and a scale so large that the float -> int32 conversion would overflow
+// (planning must keep the float clamp there: an overflowed value converts to INT32_MIN and
+// would store -128 for +127).
+TEST(DnnlQConv, OwnKernelsSaturateInt8Outputs) {
+  if (!quant::cpu_has_vnni()) GTEST_SKIP() << "the own kernels need AVX-512 VNNI";
+  using K = ops::FusedActivation::Kind;
+  uint32_t seed = 700;
+  for (float y_scale : {0.002f, 1e-12f})
+    for (const ops::FusedActivation& a : {act(K::HardSwish), act(K::None), act(K::Relu)})
+      for (bool depthwise : {false, true}) {
+        QConvCase c;
+        c.channels_last = true;
+        c.x = {DataType::Int8, 0.03f, -3};
+        c.y = {DataType::Int8, y_scale, a.kind == K::Relu ? -128 : 5};
+        c.act = a;
+        if (depthwise) {
+          c.c = c.m = c.group = 40;
+          c.k = 5;
+          c.pad = 2;
+          c.h = 3;
+        } else {
+          c.c = 24;
+          c.m = 40;
+          c.k = 1;
+          c.pad = 0;
+        }
+        run_case(c, seed++);
+      }
+}
+
 }  // namespace
 }  // namespace qtune
