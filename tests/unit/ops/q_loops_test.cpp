@@ -60,6 +60,12 @@ void check_loops(float zero_point) {
     requantize_q(a.data(), y.data(), n, half);
     for (int64_t i = 0; i < n; ++i) ASSERT_EQ(int(y[i]), int(quantize_ref<T>(a[i] * 0.5f, 3.0f))) << "tie " << i;
 
+    // A factor so large that the values pass int32: the loops must clamp before converting
+    // (the saturating store alone would turn them into INT32_MIN).
+    const RequantLoop huge{0.0f, 1e9f, zero_point};
+    requantize_q(a.data(), y.data(), n, huge);
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(int(y[i]), int(quantize_ref<T>(a[i] * 1e9f, zero_point))) << "huge " << i;
+
     const RequantLoop rq{5.0f, 1.7f, zero_point};
     requantize_q(a.data(), y.data(), n, rq);
     for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>((a[i] - 5.0f) * 1.7f, zero_point);
