@@ -16,6 +16,16 @@ using ops::avx512::kLanes;
 constexpr int64_t kQuadBytes = 64;   // 16 output channels x 4 input channels
 constexpr int kTilePixels = 6;       // 6 x 4 accumulators + 4 weights + 1 broadcast of 32 registers
 constexpr int kMaxTileBlocks = 4;
+constexpr int64_t kPairedChannels = 8;  // output channels of the two-pixels-per-vector path
+constexpr int kPairsPerStep = 4;
+
+// Lanes 8-15 repeat lanes 0-7 of a per-channel array of 8 (or one shared value).
+template <class T>
+std::vector<T> repeated_for_pairs(const T* v, size_t n) {
+  std::vector<T> out(v, v + n);
+  if (n == kPairedChannels) out.insert(out.end(), v, v + n);
+  return out;
+}
 
 }  // namespace
 
@@ -52,6 +62,19 @@ std::unique_ptr<Int8PointwiseConv> Int8PointwiseConv::plan(int64_t in_channels, 
     acc_bound[static_cast<size_t>(m)] = std::abs(static_cast<double>(k->offset_[static_cast<size_t>(m)])) + 255.0 * abs_sum;
   }
   k->epilogue_ = make_int8_epilogue(q, act, out_channels, float_bias, acc_bound);
+  if (out_channels == kPairedChannels) {
+    k->paired_ = true;
+    for (int64_t quad = 0; quad < k->quads_; ++quad)
+      std::memcpy(k->weights_.data() + quad * kQuadBytes + kQuadBytes / 2, k->weights_.data() + quad * kQuadBytes,
+                  kQuadBytes / 2);
+    std::copy_n(k->offset_.begin(), kPairedChannels, k->offset_.begin() + kPairedChannels);
+    Int8ConvQuant pq = q;
+    pq.w_scale = repeated_for_pairs(q.w_scale.data(), q.w_scale.size());
+    const std::vector<float> pair_bias =
+        float_bias ? repeated_for_pairs(float_bias, kPairedChannels) : std::vector<float>();
+    k->pair_epilogue_ = make_int8_epilogue(pq, act, 2 * kPairedChannels, float_bias ? pair_bias.data() : nullptr,
+                                           repeated_for_pairs(acc_bound.data(), acc_bound.size()));
+  }
   return k;
 }
 
@@ -136,6 +159,47 @@ void block_group(TileArgs a, int64_t pixels, const __m512i (&offset)[kMaxTileBlo
   }
 }
 
+// M = 8: pixels two to a vector (lanes 0-7 the even pixel, 8-15 the odd one), four pairs
+// a step; a last odd pixel alone in the lower lanes.
+template <ops::FusedActivation::Kind K, Int8Store S>
+void paired_pixels(const TileArgs& args, int64_t pixels, __m512i offset, Int8Epilogue e,
+                   const ops::FusedActivation& act, uint8_t* y) {
+  const TileArgs a = args;  // local: the byte stores may alias anything behind a pointer
+  constexpr __mmask16 kUpper = 0xFF00;
+  auto pair_of = [&](const uint8_t* p0, int64_t q) {
+    int32_t even, odd;
+    std::memcpy(&even, p0 + 4 * q, sizeof even);
+    std::memcpy(&odd, p0 + a.x_stride + 4 * q, sizeof odd);
+    return _mm512_mask_set1_epi32(_mm512_set1_epi32(even), kUpper, odd);
+  };
+  int64_t p = 0;
+  for (; p + 2 * kPairsPerStep <= pixels; p += 2 * kPairsPerStep) {
+    __m512i acc[kPairsPerStep];
+    for (int t = 0; t < kPairsPerStep; ++t) acc[t] = offset;
+    const uint8_t* x0 = a.x + p * a.x_stride;
+    for (int64_t q = 0; q < a.quads; ++q) {
+      const __m512i w = _mm512_loadu_si512(a.weights + q * kQuadBytes);
+      for (int t = 0; t < kPairsPerStep; ++t)
+        acc[t] = _mm512_dpbusd_epi32(acc[t], pair_of(x0 + 2 * t * a.x_stride, q), w);
+    }
+    for (int t = 0; t < kPairsPerStep; ++t)
+      int8_epilogue_store<K, S>(e, act, acc[t], y + (p + 2 * t) * kPairedChannels);
+  }
+  for (; p < pixels; p += 2) {
+    const uint8_t* x0 = a.x + p * a.x_stride;
+    const bool odd_alone = p + 1 == pixels;
+    __m512i acc = offset;
+    for (int64_t q = 0; q < a.quads; ++q) {
+      int32_t even;
+      std::memcpy(&even, x0 + 4 * q, sizeof even);
+      const __m512i xv = odd_alone ? _mm512_set1_epi32(even) : pair_of(x0, q);
+      acc = _mm512_dpbusd_epi32(acc, xv, _mm512_loadu_si512(a.weights + q * kQuadBytes));
+    }
+    if (odd_alone) e.mask = 0x00FF;
+    int8_epilogue_store<K, S>(e, act, acc, y + p * kPairedChannels);
+  }
+}
+
 }  // namespace
 
 void Int8PointwiseConv::run_pixels(const uint8_t* x, uint8_t* y, int64_t begin, int64_t end,
@@ -165,6 +229,14 @@ void Int8PointwiseConv::run_pixels(const uint8_t* x, uint8_t* y, int64_t begin, 
     a.x_stride = stride;
   }
   const ops::FusedActivation act = act_;
+  if (paired_) {
+    const __m512i offset = _mm512_loadu_si512(offset_.data());
+    const Int8Epilogue epilogue = int8_epilogue_block(pair_epilogue_, 0);
+    with_int8_epilogue_kind(pair_epilogue_, act, [&]<ops::FusedActivation::Kind K, Int8Store S>() {
+      paired_pixels<K, S>(a, pixels, offset, epilogue, act, y + begin * m_);
+    });
+    return;
+  }
   for (int64_t b0 = 0; b0 < blocks_; b0 += kMaxTileBlocks) {
     const int rm = static_cast<int>(std::min<int64_t>(kMaxTileBlocks, blocks_ - b0));
     __m512i offset[kMaxTileBlocks];

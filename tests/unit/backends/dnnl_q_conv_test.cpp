@@ -210,7 +210,8 @@ TEST(DnnlQConv, DepthwiseKernelMatchesReference) {
 // int8_pointwise_conv.h's kernel where the CPU has AVX-512 VNNI (oneDNN elsewhere): input
 // channel counts that are not a multiple of 4 (padded rows) or are (read in place when
 // uint8), output channels that leave a partial 16-lane block or a partial group of four
-// blocks, pixel counts that leave a partial 6-pixel tile (1x1 images too), both input types
+// blocks or are 8 (two pixels per vector), pixel counts that leave a partial 6-pixel tile or
+// a partial step of 4 pixel pairs, an odd last pixel (1x1 images too), both input types
 // with zero points, both biases, per-tensor weight scales, every epilogue activation, folded
 // (None/Relu/Clip) or not.
 TEST(DnnlQConv, PointwiseKernelMatchesReference) {
@@ -225,7 +226,7 @@ TEST(DnnlQConv, PointwiseKernelMatchesReference) {
                                        affine(act(K::HardSwish)), affine(act(K::Relu))};
   int variant = 0;
   for (int64_t in_channels : {3, 8, 22, 200})
-    for (int64_t out_channels : {2, 40, 200})
+    for (int64_t out_channels : {2, 8, 40, 200})
       for (int64_t pixels_h : {1, 3}) {
         QConvCase c = base;
         c.c = in_channels;
@@ -250,7 +251,8 @@ TEST(DnnlQConv, OwnKernelsSaturateInt8Outputs) {
   uint32_t seed = 700;
   for (float y_scale : {0.002f, 1e-12f})
     for (const ops::FusedActivation& a : {act(K::HardSwish), act(K::None), act(K::Relu)})
-      for (bool depthwise : {false, true}) {
+      for (int64_t shape : {0, 1, 2}) {  // depthwise; pointwise to 40 and to 8 channels
+        const bool depthwise = shape == 0;
         QConvCase c;
         c.channels_last = true;
         c.x = {DataType::Int8, 0.03f, -3};
@@ -263,7 +265,7 @@ TEST(DnnlQConv, OwnKernelsSaturateInt8Outputs) {
           c.h = 3;
         } else {
           c.c = 24;
-          c.m = 40;
+          c.m = shape == 1 ? 40 : 8;
           c.k = 1;
           c.pad = 0;
         }
