@@ -34,12 +34,13 @@ class Int8DepthwiseConv {
                                                  const ops::FusedActivation& act, const int8_t* weights,
                                                  const int32_t* int_bias, const float* float_bias);
 
-  // Where this kernel beats oneDNN's (measured, 1 thread, PP-OCR cls, qtune run --profile,
-  // three runs each way): 32 or more channels (32 channels 3x96 5x5: 6 -> 4 us; 8 and 24
-  // channels: oneDNN 4-5 us, here 5 us) and at most 512 output pixels per image (6x96, 32
-  // channels: 4 us either way; earlier: 12x80 5x5, 240 channels, 113 vs 115 us; 160x160 3x3,
-  // 96 channels, 0.50 ms in oneDNN vs 0.73-0.77 ms here).
-  static bool worth_it(int64_t channels, int64_t out_pixels) { return channels >= 32 && out_pixels <= 512; }
+  // Where this kernel beats oneDNN's (measured, 1 thread, qtune run --profile, alternating
+  // binaries): 8 or more channels up to 4096 output pixels per image. PP-OCR cls: 8 channels
+  // 12x96 3x3 4.4 -> 3.5 us, 24 channels 6x96 3.9 -> 3.7 us, 32 channels 6x96 4.2 -> 3.0 us;
+  // rec 48x320: all convolutions 3.1 -> 2.9 ms; det 640: 11.7 -> 11.3 ms. Past 4096 pixels
+  // oneDNN is faster (det 160x160, 32 channels: 0.27-0.33 vs 0.40-0.44 ms; 80x80, 48
+  // channels: 0.09 vs 0.12 ms).
+  static bool worth_it(int64_t channels, int64_t out_pixels) { return channels >= 8 && out_pixels <= 4096; }
 
   // x: [n, h, w, C] NHWC; y: [n, oh, ow, C].
   void run(const void* x, int64_t n, int64_t h, int64_t w, void* y, int64_t oh, int64_t ow, int threads);

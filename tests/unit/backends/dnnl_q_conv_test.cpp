@@ -173,7 +173,7 @@ void vary_types(QConvCase& c, int variant) {
   c.per_channel = variant % 6 != 5;
 }
 
-// NHWC depthwise convolutions of 32 or more channels with int8 or uint8 in and out run
+// NHWC depthwise convolutions of 8 or more channels with int8 or uint8 in and out run
 // int8_depthwise_conv.h's kernel where the CPU has AVX-512 VNNI (oneDNN elsewhere): channel
 // counts that leave a partial 16-lane block, 3x3 to 7x7 kernels (one and two groups of four
 // taps per row), strides of 1 and 2 per axis, images no taller than the kernel (whole kernel
@@ -188,7 +188,7 @@ TEST(DnnlQConv, DepthwiseKernelMatchesReference) {
                                        act(K::Clip, -1.0f, 2.0f), act(K::HardSigmoid, 0.2f, 0.5f),
                                        affine(act(K::HardSwish))};
   int variant = 0;
-  for (int64_t channels : {33, 72, 200})
+  for (int64_t channels : {8, 33, 72, 200})
     for (int64_t k : {3, 5, 7})
       for (int64_t h : {2, 9}) {
         QConvCase c = base;
