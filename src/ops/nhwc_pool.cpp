@@ -1,4 +1,4 @@
-// com.qtune NhwcPool: MaxPool or AveragePool (attribute `pool`) on channels-last 4-D
+// com.qtune NhwcPool: MaxPool, AveragePool or GlobalAveragePool (attribute `pool`) on channels-last 4-D
 // activations, X [N, H, W, C] -> Y [N, OH, OW, C], with that op's own attributes. The
 // channels-last pass uses it so pooling between convolutions needs no layout round trip.
 // The reference kernel transposes to NCHW, runs the ONNX op's reference kernel, and back.
@@ -11,8 +11,8 @@ namespace {
 
 const OpSpec& pooled_op(const ir::Node& node) {
   const std::string pool = node.attr_string("pool", "");
-  if (pool != "MaxPool" && pool != "AveragePool")
-    fail(node, "attribute 'pool' is '" + pool + "', expected MaxPool or AveragePool");
+  if (pool != "MaxPool" && pool != "AveragePool" && pool != "GlobalAveragePool")
+    fail(node, "attribute 'pool' is '" + pool + "', expected MaxPool, AveragePool or GlobalAveragePool");
   return *find_op("", pool);
 }
 

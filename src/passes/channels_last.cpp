@@ -165,12 +165,12 @@ class ChannelsLast {
     return true;
   }
 
-  // GlobalAveragePool over NHWC = the mean over axes 1 and 2.
+  // GlobalAveragePool over NHWC data (oneDNN pools it as it is; as a ReduceMean over axes 1
+  // and 2 it ran on the portable kernel: PP-OCR cls 192x200 floats, 6.5 us).
   bool convert_global_pool(ir::Node* n) {
     if (!is_onnx_op(n, "GlobalAveragePool") || !available(n->input(0))) return false;
-    // ReduceMean takes `axes` as an attribute through opset 17, the newest ONNX 1.12 knows.
-    replace(n, "ReduceMean", "", {to_nhwc(n->input(0))},
-            {ir::Attribute::make_int("keepdims", 1), ir::Attribute::make_ints("axes", {1, 2})});
+    replace(n, "NhwcPool", "com.qtune", {to_nhwc(n->input(0))},
+            {ir::Attribute::make_string("pool", "GlobalAveragePool")});
     return true;
   }
 

@@ -183,6 +183,9 @@ TEST(DnnlKernels, Pools) {
                                                   one("ceil_mode", 1), ir::Attribute::make_string("pool", "AveragePool")});
   nhwc_avg.domain = "com.qtune";
   expect_same_as_reference(nhwc_avg);
+  Case nhwc_global = pool("NhwcPool", {2, 7, 6, 19}, {ir::Attribute::make_string("pool", "GlobalAveragePool")});
+  nhwc_global.domain = "com.qtune";
+  expect_same_as_reference(nhwc_global);
 }
 
 }  // namespace
