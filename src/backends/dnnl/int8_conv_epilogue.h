@@ -114,10 +114,11 @@ inline __m512 int8_epilogue_activate(__m512 v, const ops::FusedActivation& act) 
   return v;
 }
 
+// The int32 output value (zero point added; clamped to the type unless S is Saturating).
 // Folded (or Saturating) with K None: the activation is in the clamp bounds and 1 / y_scale
 // in scale and bias. With K HardSwish: the gated form above.
 template <ops::FusedActivation::Kind K, Int8Store S>
-inline void int8_epilogue_store(const Int8Epilogue& e, const ops::FusedActivation& act, __m512i acc, uint8_t* out) {
+inline __m512i int8_epilogue_value(const Int8Epilogue& e, const ops::FusedActivation& act, __m512i acc) {
   const __m512 a = _mm512_cvtepi32_ps(acc);
   __m512 v = _mm512_fmadd_ps(a, e.scale, e.bias);
   if constexpr (S != Int8Store::Activate && K == ops::FusedActivation::Kind::HardSwish) {
@@ -125,12 +126,25 @@ inline void int8_epilogue_store(const Int8Epilogue& e, const ops::FusedActivatio
     v = _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, _mm512_setzero_ps()), _mm512_set1_ps(1.0f)));
   }
   if constexpr (S == Int8Store::Activate) v = _mm512_mul_ps(int8_epilogue_activate<K>(v, act), e.inv_y);
-  if constexpr (S == Int8Store::Saturating) {
-    _mm512_mask_cvtsepi32_storeu_epi8(out, e.mask, _mm512_add_epi32(_mm512_cvtps_epi32(v), e.zero_point));
-  } else {
-    v = _mm512_min_ps(_mm512_max_ps(v, e.low), e.high);
-    _mm512_mask_cvtepi32_storeu_epi8(out, e.mask, _mm512_add_epi32(_mm512_cvtps_epi32(v), e.zero_point));
-  }
+  if constexpr (S != Int8Store::Saturating) v = _mm512_min_ps(_mm512_max_ps(v, e.low), e.high);
+  return _mm512_add_epi32(_mm512_cvtps_epi32(v), e.zero_point);
+}
+
+template <ops::FusedActivation::Kind K, Int8Store S>
+inline void int8_epilogue_store(const Int8Epilogue& e, const ops::FusedActivation& act, __m512i acc, uint8_t* out) {
+  const __m512i q = int8_epilogue_value<K, S>(e, act, acc);
+  if constexpr (S == Int8Store::Saturating)
+    _mm512_mask_cvtsepi32_storeu_epi8(out, e.mask, q);
+  else
+    _mm512_mask_cvtepi32_storeu_epi8(out, e.mask, q);
+}
+
+// The 16 output bytes in a register (all lanes).
+template <ops::FusedActivation::Kind K, Int8Store S>
+inline __m128i int8_epilogue_bytes(const Int8Epilogue& e, const ops::FusedActivation& act, __m512i acc) {
+  const __m512i q = int8_epilogue_value<K, S>(e, act, acc);
+  if constexpr (S == Int8Store::Saturating) return _mm512_cvtsepi32_epi8(q);
+  return _mm512_cvtepi32_epi8(q);
 }
 
 // Calls f.template operator()<K, S>() with the epilogue's kind and store as constants.

@@ -9,9 +9,10 @@
 // 6 pixels by up to 64 output channels held in registers. int8 activations are shifted by
 // 128 (u = x ^ 0x80) while the pixels are copied, with K padded to a multiple of 4:
 //   acc[m] = sum u * w - (zero_point + shift) * sum w + int_bias[m]
-// With 8 output channels (the first layers of mobile networks) one vector holds two pixels:
-// the weights are repeated in the upper 8 lanes and each dot product takes four channels of
-// both pixels, halving the dot products and requantizations per pixel.
+// With 8, 24 or 40 output channels (an odd number of 8-channel groups, which would leave half
+// of the last 16-lane block empty) one vector holds two pixels of one group: the group's
+// weights are repeated in the upper 8 lanes and each dot product takes four channels of both
+// pixels (8 channels: half the dot products and requantizations per pixel).
 #pragma once
 
 #include <cstdint>
@@ -49,9 +50,11 @@ class Int8PointwiseConv {
   std::vector<int8_t> weights_;   // [blocks][quads][16 lanes][4 channels]
   std::vector<int32_t> offset_;   // [blocks * 16]: int32 bias - (zero_point + shift) * sum w
   Int8EpilogueParams epilogue_;
-  // Two pixels per vector (M = 8): weights_, offset_ and the epilogue's channels repeated
-  // for lanes 8-15; paired_ says it is planned.
-  bool paired_ = false;
+  // Two pixels per vector (M = 8, 24 or 40): pair_groups_ groups of 8 channels, each laid
+  // out over 16 lanes (lane l: channel 8g + l % 8); 0 when not planned.
+  int64_t pair_groups_ = 0;
+  std::vector<int8_t> pair_weights_;  // [groups][quads][16 lanes][4 channels]
+  std::vector<int32_t> pair_offset_;  // [groups * 16]
   Int8EpilogueParams pair_epilogue_;
   std::vector<std::vector<uint8_t>> scratch_;  // one per thread
 };

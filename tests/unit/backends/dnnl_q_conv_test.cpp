@@ -210,7 +210,7 @@ TEST(DnnlQConv, DepthwiseKernelMatchesReference) {
 // int8_pointwise_conv.h's kernel where the CPU has AVX-512 VNNI (oneDNN elsewhere): input
 // channel counts that are not a multiple of 4 (padded rows) or are (read in place when
 // uint8), output channels that leave a partial 16-lane block or a partial group of four
-// blocks or are 8 (two pixels per vector), pixel counts that leave a partial 6-pixel tile or
+// blocks or are 8, 24 or 40 (two pixels per vector), pixel counts that leave a partial 6-pixel tile or
 // a partial step of 4 pixel pairs, an odd last pixel (1x1 images too), both input types
 // with zero points, both biases, per-tensor weight scales, every epilogue activation, folded
 // (None/Relu/Clip) or not.
@@ -226,7 +226,7 @@ TEST(DnnlQConv, PointwiseKernelMatchesReference) {
                                        affine(act(K::HardSwish)), affine(act(K::Relu))};
   int variant = 0;
   for (int64_t in_channels : {3, 8, 22, 200})
-    for (int64_t out_channels : {2, 8, 40, 200})
+    for (int64_t out_channels : {2, 8, 24, 40, 200})
       for (int64_t pixels_h : {1, 3}) {
         QConvCase c = base;
         c.c = in_channels;
