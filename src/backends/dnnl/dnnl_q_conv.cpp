@@ -15,6 +15,7 @@
 #include "backends/dnnl/dnnl_kernels.h"
 #include "backends/dnnl/dnnl_quant_util.h"
 #include "backends/dnnl/int8_depthwise_conv.h"
+#include "backends/dnnl/int8_few_channel_conv.h"
 #include "backends/dnnl/int8_pointwise_conv.h"
 #include "ops/nn_window.h"
 #include "ops/q_linear.h"
@@ -45,6 +46,9 @@ struct QConvPlan {
   std::unique_ptr<Int8DepthwiseConv> depthwise;
   // Set instead of the primitive for NHWC 1x1 convolutions (int8_pointwise_conv.h).
   std::unique_ptr<Int8PointwiseConv> pointwise;
+  // Set instead of the primitive for NHWC convolutions of few input channels into 8
+  // (int8_few_channel_conv.h).
+  std::unique_ptr<Int8FewChannelConv> few_channel;
 };
 
 class DnnlQConvKernel final : public ops::Kernel {
@@ -73,6 +77,12 @@ class DnnlQConvKernel final : public ops::Kernel {
     }
     if (plan->pointwise) {
       plan->pointwise->run(in[0].raw(), in[0].numel() / in[0].dim(3), out[0].raw(), ctx.threads);
+      return;
+    }
+    if (plan->few_channel) {
+      const std::vector<int64_t>& d = in[0].dims();
+      plan->few_channel->run(in[0].raw(), d[0], d[1], d[2], out[0].raw(), plan->out_dims[1], plan->out_dims[2],
+                             ctx.threads);
       return;
     }
     dnnl::stream& stream = cpu_stream();
@@ -197,6 +207,8 @@ class DnnlQConvKernel final : public ops::Kernel {
       if (plan->depthwise) return plan;
       plan->pointwise = plan_pointwise(in, x_dims[1], out_channels, y_dims[2] * y_dims[3], strides, pad_l, pad_r);
       if (plan->pointwise) return plan;
+      plan->few_channel = plan_few_channel(in, x_dims[1], out_channels, strides, dilates, pad_l, pad_r);
+      if (plan->few_channel) return plan;
     }
     dnnl::convolution_forward::primitive_desc pd;
     try {
@@ -265,6 +277,20 @@ class DnnlQConvKernel final : public ops::Kernel {
     if (!own_kernel_inputs(in, out_channels, k)) return nullptr;
     return Int8PointwiseConv::plan(in_channels, out_channels, k.quant, activation_, w.data<int8_t>(), k.int_bias,
                                    k.float_bias);
+  }
+
+  // The own kernel for NHWC convolutions of few input channels into 8, or null.
+  std::unique_ptr<Int8FewChannelConv> plan_few_channel(std::span<const Tensor> in, int64_t in_channels,
+                                                       int64_t out_channels, const memory::dims& strides,
+                                                       const memory::dims& dilates, const memory::dims& pad_l,
+                                                       const memory::dims& pad_r) const {
+    const Tensor& w = in[1];
+    if (group_ != 1 || w.dim(1) != in_channels || dilates[0] != 0 || dilates[1] != 0) return nullptr;
+    const FewChannelGeometry g{in_channels, out_channels, w.dim(2),  w.dim(3), strides[0],
+                               strides[1],  pad_l[0],     pad_l[1], pad_r[0], pad_r[1]};
+    OwnKernelInputs k;
+    if (!own_kernel_inputs(in, out_channels, k)) return nullptr;
+    return Int8FewChannelConv::plan(g, k.quant, activation_, w.data<int8_t>(), k.int_bias, k.float_bias);
   }
 
   struct OwnKernelInputs {

@@ -273,5 +273,42 @@ TEST(DnnlQConv, OwnKernelsSaturateInt8Outputs) {
       }
 }
 
+// NHWC convolutions of few input channels into 8 (a network's first layer) run
+// int8_few_channel_conv.h's kernel where the CPU has AVX-512 VNNI (oneDNN elsewhere): kernel
+// rows of 3 to 12 bytes (one to three groups of four), strides 1 and 2 per axis, padding,
+// output rows that leave a partial group of 16 pixels or fewer than 8, both input and output
+// types with zero points, both biases, every epilogue activation.
+TEST(DnnlQConv, FewChannelKernelMatchesReference) {
+  using K = ops::FusedActivation::Kind;
+  uint32_t seed = 900;
+  const ops::FusedActivation acts[] = {act(K::HardSwish), act(K::Relu), act(K::None), act(K::LeakyRelu, 0.1f),
+                                       act(K::Clip, -1.0f, 2.0f), act(K::HardSigmoid, 0.2f, 0.5f),
+                                       affine(act(K::HardSwish))};
+  struct Shape {
+    int64_t c, k, stride, stride_w, h, w;
+  };
+  const Shape shapes[] = {{3, 3, 2, 0, 11, 40}, {3, 3, 1, 0, 6, 19}, {1, 5, 2, 1, 9, 7},
+                          {4, 3, 1, 0, 5, 33}, {2, 5, 1, 2, 8, 50}, {3, 1, 1, 0, 4, 17}};
+  int variant = 0;
+  for (const Shape& sh : shapes)
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      QConvCase c;
+      c.channels_last = true;
+      c.c = sh.c;
+      c.m = 8;
+      c.k = sh.k;
+      c.pad = sh.k / 2;
+      c.stride = sh.stride;
+      c.stride_w = sh.stride_w;
+      c.h = sh.h;
+      c.w = sh.w + repeat;
+      c.n = repeat == 1 ? 2 : 1;
+      c.act = acts[variant % 7];
+      vary_types(c, variant);
+      run_case(c, seed++);
+      ++variant;
+    }
+}
+
 }  // namespace
 }  // namespace qtune
