@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include <omp.h>
 
+#include "ops/avx512_byte_vectors.h"
 #include "ops/half_float.h"
 #include "ops/op_helpers.h"
 #include "ops/type_dispatch.h"
@@ -47,14 +49,28 @@ void for_each_broadcast_row(const BroadcastPlan& plan, Row row, int threads) {
   });
 }
 
+// The contiguous loop of broadcast_binary compiled for AVX-512 (the portable build targets
+// baseline x86-64, whose 4-float vectors ran a 38400-element per-channel Mul in 5 us). No
+// FMA: a functor that multiplies and adds rounds as in the portable build.
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,prefer-vector-width=512")
+template <class A, class B, class R, class F>
+void contiguous_binary_avx512(const A* pa, const B* pb, R* po, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
+}
+#pragma GCC pop_options
+
 // out[i] = f(a[...], b[...]) with broadcasting; parallel over outer rows.
 template <class A, class B, class R, class F>
 void broadcast_binary(const BroadcastPlan& plan, const A* a, const B* b, R* out, F f, int threads) {
+  constexpr bool kNumbers = !std::is_same_v<A, bool> && !std::is_same_v<R, bool>;
+  const bool wide = kNumbers && avx512::avx512_loops_usable();
   auto row = [&](int64_t out_offset, int64_t oa, int64_t ob, int64_t inner, int64_t sa, int64_t sb) {
     const A* pa = a + oa;
     const B* pb = b + ob;
     R* po = out + out_offset;
     if (sa == 1 && sb == 1) {
+      if (wide) return contiguous_binary_avx512(pa, pb, po, inner, f);
       for (int64_t i = 0; i < inner; ++i) po[i] = f(pa[i], pb[i]);
     } else if (sa == 1) {
       const B vb = *pb;
