@@ -41,23 +41,32 @@ class QGlobalAveragePoolKernel final : public Kernel {
     const Tensor& x = in[0];
     if (x.rank() != 4 || x.dtype() != x_.type) fail(node_, "X is " + x.describe() + ", expected rank 4 of x_type");
     const int64_t n = x.dim(0), c = nhwc_ ? x.dim(3) : x.dim(1), hw = nhwc_ ? x.dim(1) * x.dim(2) : x.dim(2) * x.dim(3);
-    std::vector<int64_t> dims = nhwc_ ? std::vector<int64_t>{n, 1, 1, c} : std::vector<int64_t>{n, c, 1, 1};
+    if (nhwc_)
+      dims_.assign({n, 1, 1, c});
+    else
+      dims_.assign({n, c, 1, 1});
     // Buffers kept between runs and the result written in place: this op runs on small
     // maps (PP-OCR cls: 10 per image, 1-3 us each), where allocating costs as much as summing.
     mean_.resize(static_cast<size_t>(n * c));
     sums_.resize(static_cast<size_t>(c));
     sums32_.resize(static_cast<size_t>(c));
     float* m = mean_.data();
+    const auto count = static_cast<float>(hw), zero_point = static_cast<float>(x_.zero_point);
     auto sum_all = [&]<class T>(const T* data) {
       for (int64_t b = 0; b < n; ++b) {
         const T* base = data + b * c * hw;
-        std::fill(sums_.begin(), sums_.end(), 0);
+        float* mb = m + b * c;
         if (nhwc_ && hw <= (int64_t{1} << 23)) {
-          // int32 sums cannot overflow below 2^23 rows of 8-bit values.
+          // int32 sums cannot overflow below 2^23 rows of 8-bit values; the means from them
+          // in one loop the compiler vectorizes (int64 sums convert one at a time).
           std::fill(sums32_.begin(), sums32_.end(), 0);
           sum_rows_q(base, hw, c, sums32_.data());
-          std::copy(sums32_.begin(), sums32_.end(), sums_.begin());
-        } else if (nhwc_) {
+          const int32_t* s32 = sums32_.data();
+          for (int64_t ch = 0; ch < c; ++ch) mb[ch] = (static_cast<float>(s32[ch]) / count - zero_point) * x_.scale;
+          continue;
+        }
+        std::fill(sums_.begin(), sums_.end(), 0);
+        if (nhwc_) {
           for (int64_t p = 0; p < hw; ++p)
             for (int64_t ch = 0; ch < c; ++ch) sums_[static_cast<size_t>(ch)] += base[p * c + ch];
         } else {
@@ -68,28 +77,28 @@ class QGlobalAveragePoolKernel final : public Kernel {
           });
         }
         for (int64_t ch = 0; ch < c; ++ch)
-          m[b * c + ch] = (static_cast<float>(sums_[static_cast<size_t>(ch)]) / static_cast<float>(hw) -
-                           static_cast<float>(x_.zero_point)) * x_.scale;
+          mb[ch] = (static_cast<float>(sums_[static_cast<size_t>(ch)]) / count - zero_point) * x_.scale;
       }
     };
     if (x.dtype() == DataType::UInt8)
       sum_all(x.data<uint8_t>());
     else
       sum_all(x.data<int8_t>());
-    out[0] = ctx.allocate(0, y_.quantized() ? y_.type : DataType::Float32, dims);
-    const auto zero_point = static_cast<float>(y_.zero_point);
+    out[0] = ctx.allocate(0, y_.quantized() ? y_.type : DataType::Float32, dims_);
+    const auto y_zero_point = static_cast<float>(y_.zero_point);
     if (!y_.quantized())
       std::memcpy(out[0].raw(), m, mean_.size() * sizeof(float));
     else if (y_.type == DataType::UInt8)
-      quantize_f32(m, out[0].data<uint8_t>(), n * c, y_.scale, zero_point);
+      quantize_f32(m, out[0].data<uint8_t>(), n * c, y_.scale, y_zero_point);
     else
-      quantize_f32(m, out[0].data<int8_t>(), n * c, y_.scale, zero_point);
+      quantize_f32(m, out[0].data<int8_t>(), n * c, y_.scale, y_zero_point);
   }
 
  private:
   const ir::Node& node_;
   ActivationQuant x_, y_;
   bool nhwc_;
+  std::vector<int64_t> dims_;
   std::vector<float> mean_;
   std::vector<int64_t> sums_;
   std::vector<int32_t> sums32_;
