@@ -81,13 +81,13 @@ void Int8FewChannelConv::run(const void* x, int64_t n, int64_t h, int64_t w, voi
   const int64_t row_bytes = padded_w * c;
   const auto* xb = static_cast<const uint8_t*>(x);
   auto* yb = static_cast<uint8_t*>(y);
-  for (int64_t image = 0; image < n; ++image) {
+  // Filled with the pad value when the image size changes; the borders keep it after.
+  if (padded_for_ != std::make_pair(h, w)) {
     padded_.assign(static_cast<size_t>(padded_h * row_bytes + kSpanBytes), pad_value_);
-    for (int64_t r = 0; r < h; ++r) {
-      const uint8_t* src = xb + (image * h + r) * w * c;
-      uint8_t* dst = padded_.data() + (r + g_.pad_top) * row_bytes + g_.pad_left * c;
-      for (int64_t i = 0; i < w * c; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ input_flip_);
-    }
+    padded_for_ = {h, w};
+  }
+  for (int64_t image = 0; image < n; ++image) {
+    pad_image(xb + image * h * w * c, h, w * c, row_bytes, padded_.data() + g_.pad_top * row_bytes + g_.pad_left * c);
     const int chunks = static_cast<int>(std::clamp<int64_t>(threads, 1, oh));
     util::parallel_for(chunks, chunks, chunks > 1, [&](int64_t t) {
       run_rows(padded_.data(), row_bytes, yb + image * oh * ow * kOutChannels, ow, oh * t / chunks,
@@ -102,6 +102,18 @@ void Int8FewChannelConv::run(const void* x, int64_t n, int64_t h, int64_t w, voi
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace {
+
+// The image's rows into the padded buffer, shifted (int8 -> uint8); the borders are never written.
+void copy_shifted_rows(const uint8_t* x, int64_t h, int64_t row, int64_t padded_row_bytes, uint8_t flip, uint8_t* dst) {
+  const __m512i f = _mm512_set1_epi8(static_cast<char>(flip));
+  for (int64_t r = 0; r < h; ++r)
+    for (int64_t i = 0; i < row; i += 64) {
+      const int64_t left = row - i;
+      const __mmask64 m = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+      _mm512_mask_storeu_epi8(dst + r * padded_row_bytes + i, m,
+                              _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, x + r * row + i), f));
+    }
+}
 
 struct RowsArgs {
   const uint8_t* padded;
@@ -168,6 +180,11 @@ void few_channel_rows(const RowsArgs& args, const Int8EpilogueParams& params, co
 }
 
 }  // namespace
+
+void Int8FewChannelConv::pad_image(const uint8_t* x, int64_t h, int64_t row, int64_t padded_row_bytes,
+                                   uint8_t* dst) const {
+  copy_shifted_rows(x, h, row, padded_row_bytes, input_flip_, dst);
+}
 
 void Int8FewChannelConv::run_rows(const uint8_t* padded, int64_t padded_row_bytes, uint8_t* y, int64_t ow,
                                   int64_t row_begin, int64_t row_end) const {

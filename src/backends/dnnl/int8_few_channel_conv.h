@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "backends/dnnl/int8_conv_epilogue.h"
@@ -40,6 +41,8 @@ class Int8FewChannelConv {
 
  private:
   Int8FewChannelConv() = default;
+  // The image's rows (h of `row` bytes) shifted into the padded buffer at dst.
+  void pad_image(const uint8_t* x, int64_t h, int64_t row, int64_t padded_row_bytes, uint8_t* dst) const;
   void run_rows(const uint8_t* padded, int64_t padded_row_bytes, uint8_t* y, int64_t ow, int64_t row_begin,
                 int64_t row_end) const;
 
@@ -51,6 +54,7 @@ class Int8FewChannelConv {
   std::vector<int32_t> offset_;   // [8]
   Int8EpilogueParams epilogue_;
   std::vector<uint8_t> padded_;  // the padded, shifted input image
+  std::pair<int64_t, int64_t> padded_for_{-1, -1};  // the image size padded_ is laid out for
 };
 
 }  // namespace qtune::backends::dnnl_backend
