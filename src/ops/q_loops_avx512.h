@@ -56,12 +56,13 @@ struct ClampedStore {
 // saturate(round(v) + zero_point) by the conversion and a saturating store alone, for
 // loops whose values are known to stay within +-2^30 (so the conversion is exact and the
 // int32 sum cannot wrap): 4-5 instructions against ClampedStore's 6.
-template <class T>
+template <class T, bool AddZeroPoint = true>
 struct SaturatingStore {
   __m512i zero_point;
   explicit SaturatingStore(float y_zero_point) : zero_point(zero_point_vector(y_zero_point)) {}
   void operator()(T* p, __m512 v, __mmask16 m) const {
-    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(v), zero_point);
+    __m512i q = _mm512_cvtps_epi32(v);
+    if constexpr (AddZeroPoint) q = _mm512_add_epi32(q, zero_point);
     if constexpr (std::is_same_v<T, uint8_t>)
       _mm512_mask_cvtusepi32_storeu_epi8(p, m, _mm512_max_epi32(q, _mm512_setzero_si512()));
     else
@@ -70,10 +71,13 @@ struct SaturatingStore {
 };
 
 // Runs loop(store) with the saturating store when `bound` (on |v| over every element the
-// loop stores) allows it, else with the clamped one.
+// loop stores) allows it (without the zero point's addition when it is 0: symmetric
+// activations), else with the clamped one.
 template <class T, class Loop>
 inline void with_store(double bound, float y_zero_point, Loop&& loop) {
-  if (bound < 0x1p30)
+  if (bound < 0x1p30 && y_zero_point == 0.0f)
+    loop(SaturatingStore<T, false>(y_zero_point));
+  else if (bound < 0x1p30)
     loop(SaturatingStore<T>(y_zero_point));
   else
     loop(ClampedStore<T>(y_zero_point));

@@ -117,5 +117,8 @@ TEST(QLoops, Uint8MatchesTheFormulas) { check_loops<uint8_t>(128.0f); }
 
 TEST(QLoops, Int8MatchesTheFormulas) { check_loops<int8_t>(-5.0f); }
 
+// Symmetric activations (zero point 0) store without adding it.
+TEST(QLoops, SymmetricInt8MatchesTheFormulas) { check_loops<int8_t>(0.0f); }
+
 }  // namespace
 }  // namespace qtune::ops
