@@ -162,11 +162,14 @@ void few_channel_rows(const RowsArgs& args, const Int8EpilogueParams& params, co
       }
       __m128i bytes[kOutChannels];
       for (int64_t m = 0; m < kOutChannels; ++m) bytes[m] = int8_epilogue_bytes<K, S>(e[m], act, acc[m]);
+      // Channels 0-3 and 4-7, 16 bytes each (insertion lanes are immediates).
       __m512i low4 = _mm512_castsi128_si512(bytes[0]), high4 = _mm512_castsi128_si512(bytes[4]);
-      for (int k = 1; k < 4; ++k) {
-        low4 = _mm512_inserti32x4(low4, bytes[k], k);
-        high4 = _mm512_inserti32x4(high4, bytes[4 + k], k);
-      }
+      low4 = _mm512_inserti32x4(low4, bytes[1], 1);
+      low4 = _mm512_inserti32x4(low4, bytes[2], 2);
+      low4 = _mm512_inserti32x4(low4, bytes[3], 3);
+      high4 = _mm512_inserti32x4(high4, bytes[5], 1);
+      high4 = _mm512_inserti32x4(high4, bytes[6], 2);
+      high4 = _mm512_inserti32x4(high4, bytes[7], 3);
       const int64_t valid = std::min<int64_t>(kLanes, a.ow - x0);
       auto byte_mask = [](int64_t pixels) {
         return pixels >= 8 ? ~__mmask64{0} : (__mmask64{1} << (pixels * kOutChannels)) - 1;
