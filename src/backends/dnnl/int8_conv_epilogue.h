@@ -80,6 +80,17 @@ bool int8_epilogue_supports(const ops::FusedActivation& act);
 
 namespace qtune::backends::dnnl_backend {
 
+// n bytes from src to dst, each xor `flip` (0x80 reads int8 as uint8 shifted by 128, as
+// VNNI wants its unsigned operand; 0 copies).
+inline void copy_flipped_bytes(const uint8_t* src, uint8_t* dst, int64_t n, uint8_t flip) {
+  const __m512i f = _mm512_set1_epi8(static_cast<char>(flip));
+  for (int64_t i = 0; i < n; i += 64) {
+    const int64_t left = n - i;
+    const __mmask64 m = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
+    _mm512_mask_storeu_epi8(dst + i, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + i), f));
+  }
+}
+
 // One 16-channel block's constants, loaded once per block.
 struct Int8Epilogue {
   __m512 scale, bias, gate_scale, gate_bias, inv_y, low, high;

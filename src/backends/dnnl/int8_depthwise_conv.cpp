@@ -204,8 +204,7 @@ void Int8DepthwiseConv::run_image_rows(const uint8_t* x, int64_t h, int64_t w, u
   uint8_t* ring = scratch.data() + (kQuadBytes - base % kQuadBytes) % kQuadBytes;
   const uint8_t* quad_rows[kMaxKernel] = {};
   for (int64_t b = 0; b < blocks_; ++b) {
-    const RowArgs args{quad_rows,   0, 0, g_.stride_w, ow, g_.channels, weights_.data() + b * g_.kh * quads_ * kQuadBytes,
-                       offset_.data(), &epilogue_, &act_};
+    const int8_t* block_weights = weights_.data() + b * g_.kh * quads_ * kQuadBytes;
     int64_t next_row = 0;  // padded rows below it are in the ring (or never needed)
     for (int64_t o = row_begin; o < row_end; ++o) {
       const int64_t first = o * g_.stride_h;  // padded row of kernel row 0
@@ -216,9 +215,8 @@ void Int8DepthwiseConv::run_image_rows(const uint8_t* x, int64_t h, int64_t w, u
                        ring + (r % g_.kh) * row_bytes);
       next_row = std::max(next_row, first + end_row);
       for (int64_t i = first_row; i < end_row; ++i) quad_rows[i] = ring + ((first + i) % g_.kh) * row_bytes;
-      RowArgs row_args = args;
-      row_args.first_row = first_row;
-      row_args.end_row = end_row;
+      const RowArgs row_args{quad_rows,   first_row,     end_row,    g_.stride_w, ow,
+                             g_.channels, block_weights, offset_.data(), &epilogue_, &act_};
       with_int8_epilogue_kind(epilogue_, act_, [&]<ops::FusedActivation::Kind K, Int8Store S>() {
         if (quads_ == 1)
           block_row<1, K, S>(row_args, b, y + o * ow * g_.channels);

@@ -87,7 +87,10 @@ void Int8FewChannelConv::run(const void* x, int64_t n, int64_t h, int64_t w, voi
     padded_for_ = {h, w};
   }
   for (int64_t image = 0; image < n; ++image) {
-    pad_image(xb + image * h * w * c, h, w * c, row_bytes, padded_.data() + g_.pad_top * row_bytes + g_.pad_left * c);
+    // The rows into the padded buffer, shifted (int8 -> uint8); the borders are never written.
+    uint8_t* interior = padded_.data() + g_.pad_top * row_bytes + g_.pad_left * c;
+    for (int64_t r = 0; r < h; ++r)
+      copy_flipped_bytes(xb + (image * h + r) * w * c, interior + r * row_bytes, w * c, input_flip_);
     const int chunks = static_cast<int>(std::clamp<int64_t>(threads, 1, oh));
     util::parallel_for(chunks, chunks, chunks > 1, [&](int64_t t) {
       run_rows(padded_.data(), row_bytes, yb + image * oh * ow * kOutChannels, ow, oh * t / chunks,
@@ -102,18 +105,6 @@ void Int8FewChannelConv::run(const void* x, int64_t n, int64_t h, int64_t w, voi
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace {
-
-// The image's rows into the padded buffer, shifted (int8 -> uint8); the borders are never written.
-void copy_shifted_rows(const uint8_t* x, int64_t h, int64_t row, int64_t padded_row_bytes, uint8_t flip, uint8_t* dst) {
-  const __m512i f = _mm512_set1_epi8(static_cast<char>(flip));
-  for (int64_t r = 0; r < h; ++r)
-    for (int64_t i = 0; i < row; i += 64) {
-      const int64_t left = row - i;
-      const __mmask64 m = left >= 64 ? ~__mmask64{0} : (__mmask64{1} << left) - 1;
-      _mm512_mask_storeu_epi8(dst + r * padded_row_bytes + i, m,
-                              _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, x + r * row + i), f));
-    }
-}
 
 struct RowsArgs {
   const uint8_t* padded;
@@ -183,11 +174,6 @@ void few_channel_rows(const RowsArgs& args, const Int8EpilogueParams& params, co
 }
 
 }  // namespace
-
-void Int8FewChannelConv::pad_image(const uint8_t* x, int64_t h, int64_t row, int64_t padded_row_bytes,
-                                   uint8_t* dst) const {
-  copy_shifted_rows(x, h, row, padded_row_bytes, input_flip_, dst);
-}
 
 void Int8FewChannelConv::run_rows(const uint8_t* padded, int64_t padded_row_bytes, uint8_t* y, int64_t ow,
                                   int64_t row_begin, int64_t row_end) const {

@@ -41,8 +41,6 @@ class Int8FewChannelConv {
 
  private:
   Int8FewChannelConv() = default;
-  // The image's rows (h of `row` bytes) shifted into the padded buffer at dst.
-  void pad_image(const uint8_t* x, int64_t h, int64_t row, int64_t padded_row_bytes, uint8_t* dst) const;
   void run_rows(const uint8_t* padded, int64_t padded_row_bytes, uint8_t* y, int64_t ow, int64_t row_begin,
                 int64_t row_end) const;
 

@@ -48,7 +48,11 @@ std::unique_ptr<Int8PointwiseConv> Int8PointwiseConv::plan(int64_t in_channels, 
   const int32_t shift = q.x_signed ? 128 : 0;
   k->input_flip_ = q.x_signed ? 0x80 : 0;
   const int64_t padded = k->blocks_ * kLanes;
-  k->weights_.assign(static_cast<size_t>(k->blocks_ * k->quads_ * kQuadBytes), 0);
+  // An odd number of 8-channel groups (8, 24, 40) leaves half a 16-lane block empty; two
+  // pixels per vector fill it (pair_weights_ then replaces the block layout).
+  const int64_t groups = out_channels / kGroupChannels;
+  const bool paired = out_channels % kGroupChannels == 0 && groups % 2 == 1 && groups <= kMaxPairGroups;
+  if (!paired) k->weights_.assign(static_cast<size_t>(k->blocks_ * k->quads_ * kQuadBytes), 0);
   k->offset_.assign(static_cast<size_t>(padded), 0);
   std::vector<double> acc_bound(static_cast<size_t>(out_channels), 0.0);  // |offset| + 255 sum |w|
   for (int64_t m = 0; m < out_channels; ++m) {
@@ -59,16 +63,13 @@ std::unique_ptr<Int8PointwiseConv> Int8PointwiseConv::plan(int64_t in_channels, 
       const int8_t w = weights[m * in_channels + c];
       sum += w;
       abs_sum += std::abs(w);
-      k->weights_[static_cast<size_t>(((block * k->quads_ + c / 4) * kLanes + lane) * 4 + c % 4)] = w;
+      if (!paired) k->weights_[static_cast<size_t>(((block * k->quads_ + c / 4) * kLanes + lane) * 4 + c % 4)] = w;
     }
     k->offset_[static_cast<size_t>(m)] = (int_bias ? int_bias[m] : 0) - (q.x_zero_point + shift) * sum;
     acc_bound[static_cast<size_t>(m)] = std::abs(static_cast<double>(k->offset_[static_cast<size_t>(m)])) + 255.0 * abs_sum;
   }
   k->epilogue_ = make_int8_epilogue(q, act, out_channels, float_bias, acc_bound);
-  // An odd number of 8-channel groups (8, 24, 40) leaves half a 16-lane block empty; two
-  // pixels per vector fill it.
-  const int64_t groups = out_channels / kGroupChannels;
-  if (out_channels % kGroupChannels == 0 && groups % 2 == 1 && groups <= kMaxPairGroups) {
+  if (paired) {
     k->pair_groups_ = groups;
     k->pair_weights_.assign(static_cast<size_t>(groups * k->quads_ * kQuadBytes), 0);
     for (int64_t g = 0; g < groups; ++g)
@@ -260,15 +261,9 @@ void Int8PointwiseConv::run_pixels(const uint8_t* x, uint8_t* y, int64_t begin, 
     if (scratch.size() < static_cast<size_t>(pixels * stride)) scratch.resize(static_cast<size_t>(pixels * stride));
     // Unpadded rows are one run of bytes; padded ones are copied row by row.
     const int64_t runs = stride == k_ ? 1 : pixels, run = stride == k_ ? pixels * k_ : k_;
-    const __m512i flip = _mm512_set1_epi8(static_cast<char>(input_flip_));
     for (int64_t r = 0; r < runs; ++r) {
-      const uint8_t* src = a.x + r * k_;
       uint8_t* dst = scratch.data() + r * stride;
-      for (int64_t c = 0; c < run; c += 64) {
-        const int64_t left = run - c;
-        const __mmask64 m = left >= 64 ? ~0ULL : (1ULL << left) - 1;
-        _mm512_mask_storeu_epi8(dst + c, m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + c), flip));
-      }
+      copy_flipped_bytes(a.x + r * k_, dst, run, input_flip_);
       if (stride != k_) std::memset(dst + k_, 0, static_cast<size_t>(stride - k_));
     }
     a.x = scratch.data();
