@@ -7,7 +7,7 @@
 // Each step broadcasts four input channels of one pixel and multiplies them with four
 // channels of 16 output channels' weights in one dot-product instruction, for a tile of
 // 6 pixels by up to 64 output channels held in registers. int8 activations are shifted by
-// 128 (u = x ^ 0x80) while the pixels are copied, with K padded to a multiple of 4:
+// 128 (u = x ^ 0x80) as they are broadcast (K not a multiple of 4: in a zero-padded copy):
 //   acc[m] = sum u * w - (zero_point + shift) * sum w + int_bias[m]
 // With 8, 24 or 40 output channels (an odd number of 8-channel groups, which would leave half
 // of the last 16-lane block empty) one vector holds two pixels of one group: the group's
