@@ -87,9 +87,11 @@ void check_loops(float zero_point) {
     std::vector<float> column(static_cast<size_t>(cols));
     for (int64_t c = 0; c < cols; ++c) column[c] = 0.05f * static_cast<float>(c % 11) - 0.2f;
     std::vector<T> y(static_cast<size_t>(n)), want(static_cast<size_t>(n));
-    mul_rows_q(a.data(), column.data(), y.data(), rows, cols, 2.0f, zero_point);
-    for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>((a[i] - 2.0f) * column[i % cols], zero_point);
-    expect_within_one(y, want, "mul_rows");
+    for (float a_zero_point : {20.0f, 0.0f}) {  // 0: the loop without the subtraction
+      mul_rows_q(a.data(), column.data(), y.data(), rows, cols, a_zero_point, zero_point);
+      for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>((a[i] - a_zero_point) * column[i % cols], zero_point);
+      expect_within_one(y, want, "mul_rows");
+    }
     add_rows_q(a.data(), column.data(), y.data(), rows, cols, 0.6f, zero_point);
     for (int64_t i = 0; i < n; ++i) want[i] = quantize_ref<T>(a[i] * 0.6f + column[i % cols], zero_point);
     expect_within_one(y, want, "add_rows");
