@@ -8,7 +8,7 @@ namespace qtune::backends::dnnl_backend {
 bool cpu_has_avx512_vnni_vbmi() {
   __builtin_cpu_init();
   return ops::avx512::avx512_loops_usable() && __builtin_cpu_supports("avx512vnni") &&
-         __builtin_cpu_supports("avx512vbmi");
+         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512dq");
 }
 
 bool int8_epilogue_supports(const ops::FusedActivation& act) {
@@ -69,13 +69,18 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
       p.bias[cu] *= p.inv_y_scale;
     }
     if (p.hard_swish) {
-      p.gate_scale[cu] = p.scale[cu] / 6.0f;
-      p.gate_bias[cu] = p.bias[cu] / 6.0f + 0.5f;
+      p.gate_scale[cu] = p.scale[cu] / 3.0f;  // 2 * gate - 1 = value / 3 in real units
+      p.gate_bias[cu] = p.bias[cu] / 3.0f;
       p.scale[cu] *= p.inv_y_scale;
       p.bias[cu] *= p.inv_y_scale;
     }
   }
-  if (p.hard_swish) p.saturating = saturation_is_exact(p, q, acc_bound);
+  if (p.hard_swish) {
+    p.saturating = saturation_is_exact(p, q, acc_bound);
+    // Half the output value: the epilogue multiplies it by (1 + clamp(2 * gate - 1, -1, 1)).
+    for (float& v : p.scale) v *= 0.5f;
+    for (float& v : p.bias) v *= 0.5f;
+  }
   if (!p.folded) return p;
   // The activation's bounds in output steps, rounded as the values are (rounding is
   // monotone, so clamping to a rounded bound gives the rounded clamp).

@@ -11,12 +11,13 @@
 // exact and a truncating byte store enough. When the activation is a clamp (none, Relu,
 // Clip), 1 / y_scale folds into scale and bias and the activation into the clamp bounds
 // (rounded like the values): 7 instructions per 16 outputs, the store included. HardSwish
-// without an affine folds too, as y = u * g with u = v / y_scale and the gate
-// g = clamp(v / 6 + 1/2, 0, 1) both computed from the accumulator: 11 instructions.
+// without an affine folds too, as y = u * clamp(g, 0, 1) with u = v / y_scale and the gate
+// g = v / 6 + 1/2, written y = u/2 + u/2 * clamp(2 g - 1, -1, 1) so that one "range"
+// instruction clamps (u/2 and 2 g - 1 are computed from the accumulator): 10 instructions.
 // When the clamp bounds are the int8 type's own and no value can reach 2^30 (checked from
 // a bound on the accumulators when the kernel is planned), the float clamp goes: the
 // rounded value plus the zero point is exact in int32 and a saturating byte store clamps
-// it (5 and 9 instructions).
+// it (5 and 8 instructions, 4 and 7 without a zero point to add).
 #pragma once
 
 #include <immintrin.h>
@@ -37,8 +38,9 @@ struct Int8ConvQuant {
 };
 
 // The epilogue's constants: per output channel (padded to whole 16-lane blocks) scale and
-// bias, folded with 1 / y_scale when `folded` or `hard_swish` (whose gate has its own scale
-// and bias); the clamp bounds in output steps from the zero point (integers).
+// bias, folded with 1 / y_scale when `folded` or `hard_swish` (then halved: u/2; the gate,
+// 2 g - 1, has its own scale and bias); the clamp bounds in output steps from the zero
+// point (integers).
 struct Int8EpilogueParams {
   std::vector<float> scale, bias, gate_scale, gate_bias;
   float inv_y_scale = 1.0f, low = 0.0f, high = 255.0f;
@@ -51,7 +53,7 @@ struct Int8EpilogueParams {
 // the activation folded into scale, bias and clamp (Folded); folded and clamped by the
 // saturating store alone (Saturating), and without the zero point's addition when it is 0
 // (SaturatingZeroPoint0: symmetric int8 activations, the default on VNNI CPUs; one
-// instruction of 9 with HardSwish).
+// instruction of 8 with HardSwish).
 enum class Int8Store { Activate, Folded, Saturating, SaturatingZeroPoint0 };
 
 constexpr bool int8_store_saturates(Int8Store s) {
@@ -64,7 +66,7 @@ constexpr bool int8_store_saturates(Int8Store s) {
 Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedActivation& act, int64_t channels,
                                       const float* float_bias, const std::vector<double>& acc_bound);
 
-// AVX-512 F/BW/VL (as ops::avx512 allows it), VNNI and VBMI.
+// AVX-512 F/BW/VL (as ops::avx512 allows it), DQ, VNNI and VBMI.
 bool cpu_has_avx512_vnni_vbmi();
 
 // The activations the epilogue applies.
@@ -73,7 +75,7 @@ bool int8_epilogue_supports(const ops::FusedActivation& act);
 }  // namespace qtune::backends::dnnl_backend
 
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,fma")
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,fma")
 // GCC 12 reports the deliberately undefined vectors inside its own intrinsic headers.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -139,8 +141,10 @@ inline __m512i int8_epilogue_value(const Int8Epilogue& e, const ops::FusedActiva
   const __m512 a = _mm512_cvtepi32_ps(acc);
   __m512 v = _mm512_fmadd_ps(a, e.scale, e.bias);
   if constexpr (S != Int8Store::Activate && K == ops::FusedActivation::Kind::HardSwish) {
-    const __m512 gate = _mm512_fmadd_ps(a, e.gate_scale, e.gate_bias);
-    v = _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, _mm512_setzero_ps()), _mm512_set1_ps(1.0f)));
+    // v is half the value u, h = 2 g - 1; range's "smaller magnitude, first operand's sign"
+    // clamps h to [-1, 1] in one instruction, and u * clamp(g, 0, 1) = v + v * clamp(h).
+    const __m512 h = _mm512_fmadd_ps(a, e.gate_scale, e.gate_bias);
+    v = _mm512_fmadd_ps(v, _mm512_range_ps(h, _mm512_set1_ps(1.0f), 0x02), v);
   }
   if constexpr (S == Int8Store::Activate) v = _mm512_mul_ps(int8_epilogue_activate<K>(v, act), e.inv_y);
   if constexpr (!int8_store_saturates(S)) v = _mm512_min_ps(_mm512_max_ps(v, e.low), e.high);

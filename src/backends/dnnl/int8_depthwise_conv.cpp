@@ -84,7 +84,7 @@ void Int8DepthwiseConv::run(const void* x, int64_t n, int64_t h, int64_t w, void
 }
 
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi,fma")
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx512vbmi,fma")
 // GCC 12 reports the deliberately undefined vectors inside its own intrinsic headers.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
