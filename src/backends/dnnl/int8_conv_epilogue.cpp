@@ -26,12 +26,12 @@ bool int8_epilogue_supports(const ops::FusedActivation& act) {
 
 namespace {
 
-// The saturating store clamps to the int8 range only, and the float -> int32 conversion
-// is exact only below 2^31: both must hold for every value (HardSwish's gate is in [0, 1],
-// so |u| bounds it).
+// The saturating store clamps to the int8 range only (a higher low bound, Relu's, is
+// applied apart), and the float -> int32 conversion is exact only below 2^31: both must
+// hold for every value (HardSwish's gate is in [0, 1], so |u| bounds it).
 bool saturation_is_exact(const Int8EpilogueParams& p, const Int8ConvQuant& q, const std::vector<double>& acc_bound) {
   const auto zero_point = static_cast<float>(q.y_zero_point);
-  if (!q.y_signed || p.low != -128.0f - zero_point || p.high != 127.0f - zero_point) return false;
+  if (!q.y_signed || p.low < -128.0f - zero_point || p.high != 127.0f - zero_point) return false;
   if (static_cast<int64_t>(acc_bound.size()) < p.channels) return false;
   for (int64_t c = 0; c < p.channels; ++c) {
     const auto cu = static_cast<size_t>(c);
@@ -90,6 +90,7 @@ Int8EpilogueParams make_int8_epilogue(const Int8ConvQuant& q, const ops::FusedAc
     p.high = std::min(p.high, std::nearbyint(act.beta * p.inv_y_scale));
   }
   p.saturating = saturation_is_exact(p, q, acc_bound);
+  p.floor = p.saturating && p.low > -128.0f - zero_point;
   return p;
 }
 
