@@ -200,9 +200,12 @@ Tensor transpose_tensor(const ir::Node& node, const Tensor& x, const std::vector
                         KernelContext& ctx) {
   std::vector<int64_t> out_dims;
   for (int64_t p : perm) out_dims.push_back(x.dims()[static_cast<size_t>(p)]);
+  const TransposePlan plan = simplify(x.dims(), perm);
+  // Only axes of size 1 move (NHWC <-> NCHW of a 1x1 map, a pooled feature vector): the
+  // elements keep their order, and the output is the input's buffer under the new dims.
+  if (plan.out_dims.size() <= 1) return x.reshaped(out_dims);
   Tensor y = ctx.allocate(output_index, x.dtype(), out_dims);
   if (x.numel() == 0) return y;
-  const TransposePlan plan = simplify(x.dims(), perm);
   dispatch_movable(node, x.dtype(), [&]<class T>() {
     const T* src = elements<T>(x);
     T* dst = elements<T>(y);

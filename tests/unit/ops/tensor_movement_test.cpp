@@ -46,6 +46,25 @@ TEST(OpsTensorMovement, TransposeMatchesDefinitionOnCommonPermutations) {
   }
 }
 
+// Permutations that move only axes of size 1 keep the element order: the output shares the
+// input's buffer under the new dims (a pooled NHWC feature vector back to NCHW).
+TEST(OpsTensorMovement, TransposeOfUnitAxesIsAView) {
+  Tensor x = iota<float>({1, 1, 1, 7});
+  for (const auto& perm : std::vector<std::vector<int64_t>>{{0, 3, 1, 2}, {3, 2, 1, 0}, {1, 2, 0, 3}}) {
+    OneNode n("Transpose", {"x"});
+    n.ints("perm", perm);
+    auto kernel = ops::find_op("", "Transpose")->make_ref_kernel(*n.node);
+    std::vector<Tensor> in{x}, out(1);
+    ops::KernelContext ctx;
+    kernel->run(in, out, ctx);
+    std::vector<int64_t> want_dims;
+    for (int64_t p : perm) want_dims.push_back(x.dims()[static_cast<size_t>(p)]);
+    EXPECT_EQ(out[0].dims(), want_dims) << "perm " << format_dims(perm);
+    EXPECT_EQ(values<float>(out[0]), naive_transpose(x, perm)) << "perm " << format_dims(perm);
+    EXPECT_EQ(out[0].raw(), x.raw()) << "perm " << format_dims(perm);
+  }
+}
+
 // Transpose to NHWC on the reference kernel, with two threads.
 Tensor to_nhwc(const Tensor& x) {
   OneNode node("Transpose", {"x"});
