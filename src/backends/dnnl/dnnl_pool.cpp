@@ -10,6 +10,7 @@
 #include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
 #include "backends/dnnl/dnnl_quant_util.h"
+#include "backends/dnnl/int8_max_pool.h"
 #include "ops/nn_window.h"
 
 namespace qtune::backends::dnnl_backend {
@@ -21,6 +22,9 @@ struct PoolPlan {
   dnnl::pooling_forward prim;
   memory::desc src, dst;
   std::vector<int64_t> out_dims;  // as the op's shape rule gives them (NHWC for NhwcPool)
+  // 8-bit NHWC max pooling runs the own loop (int8_max_pool.h) instead of the primitive.
+  bool own_max = false;
+  MaxPoolGeometry max_geometry;
 };
 
 class DnnlPoolKernel final : public ops::Kernel {
@@ -52,6 +56,12 @@ class DnnlPoolKernel final : public ops::Kernel {
     if (!it->second) return fallback_.run(in, out, ctx);
     PoolPlan& plan = *it->second;
     out[0] = ctx.allocate(0, x.dtype(), plan.out_dims);
+    if (plan.own_max) {
+      const std::vector<int64_t>& d = x.dims();
+      int8_max_pool_nhwc(x.raw(), out[0].raw(), d[0], d[1], d[2], d[3], plan.out_dims[1], plan.out_dims[2],
+                         plan.max_geometry, x.dtype() == DataType::Int8);
+      return;
+    }
     dnnl::stream& stream = cpu_stream();
     dnnl::memory src(plan.src, cpu_engine(), const_cast<void*>(x.raw()));
     dnnl::memory dst(plan.dst, cpu_engine(), out[0].raw());
@@ -87,6 +97,18 @@ class DnnlPoolKernel final : public ops::Kernel {
     } else {
       ops::WindowAttrs attrs = ops::read_window_attrs(node_, spatial, {});
       if (attrs.ceil_mode && algorithm_ == dnnl::algorithm::pooling_avg_include_padding) return nullptr;
+      const bool eight_bit = x.dtype() == DataType::UInt8 || x.dtype() == DataType::Int8;
+      if (nhwc_ && eight_bit && algorithm_ == dnnl::algorithm::pooling_max) {
+        MaxPoolGeometry& g = plan->max_geometry;
+        g.kh = attrs.kernel[0];
+        g.kw = attrs.kernel[1];
+        g.stride_h = attrs.strides[0];
+        g.stride_w = attrs.strides[1];
+        g.pad_top = ops::window_axis(node_, attrs, 0, x_dims[2]).pad_begin;
+        g.pad_left = ops::window_axis(node_, attrs, 1, x_dims[3]).pad_begin;
+        plan->own_max = int8_max_pool_usable(g, x_dims[2], x_dims[3], y_dims[2], y_dims[3]);
+        if (plan->own_max) return plan;
+      }
       for (int i = 0; i < spatial; ++i) {
         const size_t s = static_cast<size_t>(i);
         ops::AxisWindow a = ops::window_axis(node_, attrs, i, x_dims[static_cast<size_t>(2 + i)]);

@@ -23,6 +23,15 @@ Tensor random_tensor(std::vector<int64_t> dims, uint32_t seed) {
   return t;
 }
 
+// Every byte value of the type, shuffled (the extremes included).
+Tensor random_bytes(DataType type, std::vector<int64_t> dims, uint32_t seed) {
+  Tensor t(type, std::move(dims));
+  std::mt19937 rng(seed);
+  auto* p = static_cast<uint8_t*>(t.raw());
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<uint8_t>(rng());
+  return t;
+}
+
 struct Case {
   std::string domain;
   std::string op;
@@ -58,9 +67,10 @@ void expect_same_as_reference(const Case& c, double tolerance = 1e-4) {
     kernel->run(c.inputs, got, ctx);
     EXPECT_EQ(backends::dnnl_backend::fallback_runs(), fallbacks) << c.op << " fell back to the reference kernel";
     ASSERT_EQ(got[0].dims(), want[0].dims()) << c.op;
+    ASSERT_EQ(got[0].dtype(), want[0].dtype()) << c.op;
     double worst = 0;
     for (int64_t i = 0; i < want[0].numel(); ++i)
-      worst = std::max(worst, std::abs(double(got[0].data<float>()[i]) - want[0].data<float>()[i]));
+      worst = std::max(worst, std::abs(got[0].value_as_double(i) - want[0].value_as_double(i)));
     EXPECT_LE(worst, tolerance) << c.op << " run " << run;
   }
 }
@@ -186,6 +196,21 @@ TEST(DnnlKernels, Pools) {
   Case nhwc_global = pool("NhwcPool", {2, 7, 6, 19}, {ir::Attribute::make_string("pool", "GlobalAveragePool")});
   nhwc_global.domain = "com.qtune";
   expect_same_as_reference(nhwc_global);
+  // 8-bit channels-last max pools (the own loop): both types, channel counts around the
+  // 64-byte step, padding and ceil mode that clip the windows at both ends.
+  const std::vector<std::vector<ir::Attribute>> windows = {
+      {ints("kernel_shape", {2, 2}), ints("strides", {2, 2})},
+      {ints("kernel_shape", {3, 3}), ints("strides", {2, 2}), ints("pads", {1, 1, 1, 1})},
+      {ints("kernel_shape", {3, 2}), ints("strides", {2, 1}), ints("pads", {1, 0, 0, 1}), one("ceil_mode", 1)}};
+  uint32_t seed = 40;
+  for (DataType type : {DataType::Int8, DataType::UInt8})
+    for (std::vector<int64_t> dims : {std::vector<int64_t>{1, 2, 96, 200}, {2, 7, 9, 64}, {1, 5, 6, 70}, {1, 4, 5, 3}})
+      for (const auto& window : windows) {
+        std::vector<ir::Attribute> attrs = window;
+        attrs.push_back(ir::Attribute::make_string("pool", "MaxPool"));
+        Case c{"com.qtune", "NhwcPool", attrs, {random_bytes(type, dims, seed++)}, {false}};
+        expect_same_as_reference(c);
+      }
 }
 
 }  // namespace
