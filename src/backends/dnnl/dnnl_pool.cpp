@@ -59,7 +59,7 @@ class DnnlPoolKernel final : public ops::Kernel {
     if (plan.own_max) {
       const std::vector<int64_t>& d = x.dims();
       int8_max_pool_nhwc(x.raw(), out[0].raw(), d[0], d[1], d[2], d[3], plan.out_dims[1], plan.out_dims[2],
-                         plan.max_geometry, x.dtype() == DataType::Int8);
+                         plan.max_geometry, x.dtype() == DataType::Int8, ctx.threads);
       return;
     }
     dnnl::stream& stream = cpu_stream();

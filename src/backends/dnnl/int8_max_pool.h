@@ -19,6 +19,6 @@ bool int8_max_pool_usable(const MaxPoolGeometry& g, int64_t h, int64_t w, int64_
 
 // x: [n, h, w, c]; y: [n, oh, ow, c]; is_signed: int8 (else uint8).
 void int8_max_pool_nhwc(const void* x, void* y, int64_t n, int64_t h, int64_t w, int64_t c, int64_t oh, int64_t ow,
-                        const MaxPoolGeometry& g, bool is_signed);
+                        const MaxPoolGeometry& g, bool is_signed, int threads);
 
 }  // namespace qtune::backends::dnnl_backend
