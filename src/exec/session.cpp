@@ -40,9 +40,20 @@ struct Step {
   std::vector<int> inputs;         // slot per node input, -1 when absent
   // Per input: where its slot first appears among the inputs (run() moves a slot's tensor
   // into the argument list once and copies it for the later positions).
-  std::vector<size_t> first_use;
+  std::vector<int> first_use;
   std::vector<int> outputs;        // slot per node output, -1 when absent
   std::vector<int> release_after;  // slots whose last reader is this step
+};
+
+// What run() reads of a step, in one compact record, with the steps' slot lists laid end to
+// end in one array (Session::Impl::run_io): the per-step vectors of Step sit in scattered
+// heap blocks, and run() missed the cache on them at every step of a small model (PP-OCR
+// cls: the loads of the input lists were the hottest instructions of Session::run).
+struct RunStep {
+  ops::Kernel* kernel = nullptr;
+  int32_t inputs = 0, num_inputs = 0;    // run_io[inputs + i]: slot; run_io[inputs + num_inputs + i]: first use
+  int32_t outputs = 0, num_outputs = 0;  // run_io[outputs + i]: slot
+  int32_t releases = 0, num_releases = 0;
 };
 
 // Kernels allocate large temporaries (im2col columns, transposed copies). glibc serves
@@ -97,6 +108,8 @@ struct Session::Impl {
   std::vector<Tensor> slots;
   std::vector<int> runtime_slots;  // no initializer, or a graph input (a feed may replace it)
   std::vector<Step> steps;
+  std::vector<RunStep> run_steps;  // steps[i] as run() reads it
+  std::vector<int32_t> run_io;
   std::vector<int> output_slots;
   BufferPool pool;
   // Per input-shape signature: the first kProbeRuns runs time the session with all its
@@ -117,6 +130,29 @@ struct Session::Impl {
     step.kernel = b == Backend::Dnnl ? backends::dnnl_backend::make_dnnl_kernel(*n) : nullptr;
     step.kernel_name = step.kernel ? "dnnl" : "ref";
     if (!step.kernel) step.kernel = ops::find_op(n->domain(), n->op_type())->make_ref_kernel(*n);
+  }
+
+  // Lays the steps out for run(); again whenever their kernels are remade.
+  void plan_run() {
+    run_steps.clear();
+    run_io.clear();
+    auto append = [&](const std::vector<int>& list) {
+      const auto begin = static_cast<int32_t>(run_io.size());
+      run_io.insert(run_io.end(), list.begin(), list.end());
+      return begin;
+    };
+    for (const Step& st : steps) {
+      RunStep r;
+      r.kernel = st.kernel.get();
+      r.inputs = append(st.inputs);
+      append(st.first_use);
+      r.num_inputs = static_cast<int32_t>(st.inputs.size());
+      r.outputs = append(st.outputs);
+      r.num_outputs = static_cast<int32_t>(st.outputs.size());
+      r.releases = append(st.release_after);
+      r.num_releases = static_cast<int32_t>(st.release_after.size());
+      run_steps.push_back(r);
+    }
   }
 
   int slot(const ir::Value* v) {
@@ -179,8 +215,8 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
     s.make_kernel(step, options.backend);
     for (const ir::Value* in : n->inputs()) {
       int slot = in ? s.slot(in) : -1;
-      step.first_use.push_back(static_cast<size_t>(std::find(step.inputs.begin(), step.inputs.end(), slot) -
-                                                   step.inputs.begin()));
+      step.first_use.push_back(static_cast<int>(std::find(step.inputs.begin(), step.inputs.end(), slot) -
+                                                step.inputs.begin()));
       step.inputs.push_back(slot);
       if (slot >= 0) last_reader[slot] = s.steps.size();
     }
@@ -199,6 +235,7 @@ Session::Session(const ir::Model& model, const SessionOptions& options, const st
   for (size_t i = 0; i < s.steps.size(); ++i)
     for (int slot : s.steps[i].outputs)
       if (slot >= 0 && !last_reader.count(slot) && !keep.count(slot)) s.steps[i].release_after.push_back(slot);
+  s.plan_run();
 }
 
 Session::~Session() = default;
@@ -293,32 +330,36 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
   std::vector<Tensor> in_buf, out_buf;
   stats_.node_ms.assign(profile_ ? s.steps.size() : 0, 0.0);
   stats_.node_outputs.assign(profile_ ? s.steps.size() : 0, std::string());
-  for (size_t step_index = 0; step_index < s.steps.size(); ++step_index) {
-    Step& st = s.steps[step_index];
+  const int32_t* io = s.run_io.data();
+  for (size_t step_index = 0; step_index < s.run_steps.size(); ++step_index) {
+    const RunStep& st = s.run_steps[step_index];
+    const int32_t* inputs = io + st.inputs;
+    const int32_t* first_use = inputs + st.num_inputs;
+    const int32_t* outputs = io + st.outputs;
     const auto started = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     // The inputs are moved out of their slots for the call and back after it: a copy would
     // allocate each tensor's dims and count references, ~300 times per run of a small model
     // (PP-OCR cls: malloc and free were 6% of its run time). A slot read twice is moved
     // once and copied for the later reads.
     in_buf.clear();
-    for (size_t i = 0; i < st.inputs.size(); ++i) {
-      const int slot = st.inputs[i];
-      const size_t first = st.first_use[i];
+    for (int32_t i = 0; i < st.num_inputs; ++i) {
+      const int slot = inputs[i];
+      const int32_t first = first_use[i];
       if (slot < 0) {
         in_buf.emplace_back();
       } else if (first < i) {
-        Tensor copy = in_buf[first];
+        Tensor copy = in_buf[static_cast<size_t>(first)];
         in_buf.push_back(std::move(copy));
       } else {
         in_buf.push_back(std::move(slots[static_cast<size_t>(slot)]));
       }
     }
-    out_buf.assign(st.outputs.size(), Tensor());
+    out_buf.assign(static_cast<size_t>(st.num_outputs), Tensor());
     // Back into their slots whatever happens: the constants' slots live on to the next run.
     auto restore_inputs = [&] {
-      for (size_t i = 0; i < st.inputs.size(); ++i)
-        if (st.inputs[i] >= 0 && st.first_use[i] == i)
-          slots[static_cast<size_t>(st.inputs[i])] = std::move(in_buf[i]);
+      for (int32_t i = 0; i < st.num_inputs; ++i)
+        if (inputs[i] >= 0 && first_use[i] == i)
+          slots[static_cast<size_t>(inputs[i])] = std::move(in_buf[static_cast<size_t>(i)]);
     };
     try {
       st.kernel->run(in_buf, out_buf, ctx);
@@ -336,12 +377,14 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
       if (!out_buf.empty() && out_buf[0].defined()) stats_.node_outputs[step_index] = out_buf[0].describe();
     }
     in_buf.clear();
-    for (size_t i = 0; i < st.outputs.size(); ++i) {
-      if (st.outputs[i] < 0) continue;
-      slots[static_cast<size_t>(st.outputs[i])] = std::move(out_buf[i]);
-      if (observer) observer(*st.node->output(static_cast<int>(i)), slots[static_cast<size_t>(st.outputs[i])]);
+    for (int32_t i = 0; i < st.num_outputs; ++i) {
+      if (outputs[i] < 0) continue;
+      slots[static_cast<size_t>(outputs[i])] = std::move(out_buf[static_cast<size_t>(i)]);
+      if (observer)
+        observer(*s.steps[step_index].node->output(i), slots[static_cast<size_t>(outputs[i])]);
     }
-    for (int slot : st.release_after) s.pool.release(std::move(slots[static_cast<size_t>(slot)]));
+    for (int32_t i = 0; i < st.num_releases; ++i)
+      s.pool.release(std::move(slots[static_cast<size_t>(io[st.releases + i])]));
   }
   stats_.peak_activation_bytes = s.pool.peak_bytes();
   std::vector<std::pair<std::string, Tensor>> outputs;
@@ -358,8 +401,10 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
       choice->threads = choice->best_ms < s.single_thread_below_ms ? 1 : threads_;
       // oneDNN fixes a primitive's thread count when it is created: fresh kernels build
       // theirs anew, on one thread.
-      if (choice->threads == 1)
+      if (choice->threads == 1) {
         for (Step& st : s.steps) s.make_kernel(st, s.backend);
+        s.plan_run();
+      }
     }
   }
   return outputs;
