@@ -5,6 +5,7 @@
 // compare against the reference kernel.
 #include <cstring>
 #include <map>
+#include <unordered_map>
 
 #include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
@@ -25,6 +26,11 @@ struct QMatMulPlan {
   memory weights, bias, src_zp, dst_zp;
   memory::desc src, dst;
   std::vector<int64_t> out_dims;
+  // Made once; each call only points them at its buffers. Creating the memory objects and
+  // the argument map per call took most of a small product's time (PP-OCR cls's
+  // classifier head, [1, 200] x [200, 2]: 1.8 us).
+  memory src_mem, dst_mem;
+  std::unordered_map<int, memory> args;
 };
 
 class DnnlQMatMulKernel final : public ops::Kernel {
@@ -41,26 +47,22 @@ class DnnlQMatMulKernel final : public ops::Kernel {
     QMatMulPlan* plan = plan_for(in);
     if (!plan) return fallback_.run(in, out, ctx);
     out[0] = ctx.allocate(0, y_.type, plan->out_dims);
-    std::unordered_map<int, memory> args = {
-        {DNNL_ARG_SRC, memory(plan->src, cpu_engine(), const_cast<void*>(in[0].raw()))},
-        {DNNL_ARG_WEIGHTS, plan->weights},
-        {DNNL_ARG_DST, memory(plan->dst, cpu_engine(), out[0].raw())}};
-    if (plan->bias) args[DNNL_ARG_BIAS] = plan->bias;
-    if (plan->src_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
-    if (plan->dst_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
+    plan->src_mem.set_data_handle(const_cast<void*>(in[0].raw()));
+    plan->dst_mem.set_data_handle(out[0].raw());
     dnnl::stream& stream = cpu_stream();
-    plan->prim.execute(stream, args);
+    plan->prim.execute(stream, plan->args);
     stream.wait();
   }
 
  private:
+  // The last shape's plan first: a model runs one shape many times.
   QMatMulPlan* plan_for(std::span<const Tensor> in) {
+    if (last_plan_ && in[0].dims() == *last_dims_) return last_plan_;
     auto it = plans_.find(in[0].dims());
-    if (it != plans_.end()) return it->second.get();
-    std::unique_ptr<QMatMulPlan> plan = build_plan(in);
-    QMatMulPlan* raw = plan.get();
-    plans_.emplace(in[0].dims(), std::move(plan));
-    return raw;
+    if (it == plans_.end()) it = plans_.emplace(in[0].dims(), build_plan(in)).first;
+    last_dims_ = &it->first;
+    last_plan_ = it->second.get();
+    return last_plan_;
   }
 
   std::unique_ptr<QMatMulPlan> build_plan(std::span<const Tensor> in) {
@@ -122,6 +124,12 @@ class DnnlQMatMulKernel final : public ops::Kernel {
     }
     if (x_.zero_point != 0) plan->src_zp = zero_point_memory(x_.zero_point);
     if (y_.quantized() && y_.zero_point != 0) plan->dst_zp = zero_point_memory(y_.zero_point);
+    plan->src_mem = memory(plan->src, cpu_engine(), nullptr);
+    plan->dst_mem = memory(plan->dst, cpu_engine(), nullptr);
+    plan->args = {{DNNL_ARG_SRC, plan->src_mem}, {DNNL_ARG_WEIGHTS, plan->weights}, {DNNL_ARG_DST, plan->dst_mem}};
+    if (plan->bias) plan->args[DNNL_ARG_BIAS] = plan->bias;
+    if (plan->src_zp) plan->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
+    if (plan->dst_zp) plan->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
     return plan;
   }
 
@@ -130,6 +138,8 @@ class DnnlQMatMulKernel final : public ops::Kernel {
   ops::ActivationQuant x_, y_;
   RefFallback fallback_;
   std::map<std::vector<int64_t>, std::unique_ptr<QMatMulPlan>> plans_;
+  const std::vector<int64_t>* last_dims_ = nullptr;
+  QMatMulPlan* last_plan_ = nullptr;  // null also when the last shape had no plan
 };
 
 }  // namespace
