@@ -101,7 +101,7 @@ void check_loops(float zero_point) {
     EXPECT_EQ(sums, sums_want) << "sum_rows, " << cols << " columns";
   }
   // More rows than one 16-bit partial sum holds (256), random and at the type's extreme.
-  for (int64_t cols : {8, 17, 48, 200})
+  for (int64_t cols : {8, 17, 32, 48, 200})  // 8 and 32: summed as rows of 64 (32: past 256 of them)
     for (bool extreme : {false, true}) {
       const int64_t rows = 600, n = rows * cols;
       std::vector<T> a = random_bytes<T>(n, static_cast<uint32_t>(cols + 3));
