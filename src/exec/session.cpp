@@ -125,11 +125,14 @@ struct Session::Impl {
   Backend backend = Backend::Dnnl;
   double single_thread_below_ms = kSingleThreadBelowMs;
 
+  // The step keeps its kernel if making the new one throws.
   void make_kernel(Step& step, Backend b) {
     const ir::Node* n = step.node;
-    step.kernel = b == Backend::Dnnl ? backends::dnnl_backend::make_dnnl_kernel(*n) : nullptr;
-    step.kernel_name = step.kernel ? "dnnl" : "ref";
-    if (!step.kernel) step.kernel = ops::find_op(n->domain(), n->op_type())->make_ref_kernel(*n);
+    std::unique_ptr<ops::Kernel> kernel = b == Backend::Dnnl ? backends::dnnl_backend::make_dnnl_kernel(*n) : nullptr;
+    const char* name = kernel ? "dnnl" : "ref";
+    if (!kernel) kernel = ops::find_op(n->domain(), n->op_type())->make_ref_kernel(*n);
+    step.kernel = std::move(kernel);
+    step.kernel_name = name;
   }
 
   // Lays the steps out for run(); again whenever their kernels are remade.
@@ -402,7 +405,13 @@ std::vector<std::pair<std::string, Tensor>> Session::run(const std::map<std::str
       // oneDNN fixes a primitive's thread count when it is created: fresh kernels build
       // theirs anew, on one thread.
       if (choice->threads == 1) {
-        for (Step& st : s.steps) s.make_kernel(st, s.backend);
+        // run_steps point at the kernels: relaid whatever happens, so none points at a freed one.
+        try {
+          for (Step& st : s.steps) s.make_kernel(st, s.backend);
+        } catch (...) {
+          s.plan_run();
+          throw;
+        }
         s.plan_run();
       }
     }

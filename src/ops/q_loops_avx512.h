@@ -212,6 +212,7 @@ inline void sum_strip_q(const T* x, int64_t rows, int64_t cols, __mmask64 m, int
 // afterwards (PP-OCR cls's 8-channel pool: 8 times fewer loads).
 template <class T>
 inline void sum_rows_q(const T* x, int64_t rows, int64_t cols, int32_t* sums) {
+  if (rows <= 0 || cols <= 0) return;
   alignas(64) int32_t strip[64];
   if (cols < 64 && 64 % cols == 0 && rows * cols % 64 == 0) {
     std::fill(strip, strip + 64, 0);

@@ -259,8 +259,8 @@ void Int8PointwiseConv::run_pixels(const uint8_t* x, uint8_t* y, int64_t begin, 
                                    std::vector<uint8_t>& scratch) const {
   const int64_t pixels = end - begin;
   if (pixels <= 0) return;
-  // int8 inputs are shifted to uint8 as each four bytes are broadcast (a scalar xor beside
-  // the vector work; a shifted copy of the input took 5 us of PP-OCR cls's 170). Rows of K
+  // int8 inputs are shifted to uint8 by a vector xor after each 32-bit broadcast (tile_sums,
+  // paired_pixels; a shifted copy of the input took 5 us of PP-OCR cls's 170). Rows of K
   // not a multiple of 4 are copied, shifted and padded with zeros (their weights are zero).
   const uint32_t flip = input_flip_ * 0x01010101u;
   TileArgs a{x + begin * k_, k_, quads_, weights_.data(), flip};

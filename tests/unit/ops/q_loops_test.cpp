@@ -100,6 +100,11 @@ void check_loops(float zero_point) {
     for (int64_t i = 0; i < n; ++i) sums_want[i % cols] += a[i];
     EXPECT_EQ(sums, sums_want) << "sum_rows, " << cols << " columns";
   }
+  // No columns or no rows: nothing to add (a pool over 0 channels).
+  std::vector<int32_t> untouched = {5};
+  sum_rows_q(static_cast<const T*>(nullptr), 7, 0, untouched.data());
+  sum_rows_q(static_cast<const T*>(nullptr), 0, 1, untouched.data());
+  EXPECT_EQ(untouched, std::vector<int32_t>{5}) << "sum_rows of an empty matrix";
   // More rows than one 16-bit partial sum holds (256), random and at the type's extreme.
   for (int64_t cols : {8, 17, 32, 48, 200})  // 8 and 32: summed as rows of 64 (32: past 256 of them)
     for (bool extreme : {false, true}) {
