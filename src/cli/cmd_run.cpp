@@ -72,8 +72,8 @@ void add_run_command(CLI::App& app) {
     std::vector<double> node_ms = session.last_run_stats().node_ms;
     for (int r = 1; r < opts->repeat; ++r) {
       // Freed first, as a serving loop would: held through the next run, the outputs' buffers
-      // make it allocate fresh memory, whose first touch costs page faults (PP-OCR det: ~50 a
-      // run) that the profile would charge to whichever node allocates.
+      // make it allocate fresh memory, whose first touch costs page faults (PP-OCR det: 30-80
+      // a run) that the profile would charge to whichever node allocates.
       outputs.clear();
       outputs = session.run(feeds);
       const auto& latest = session.last_run_stats().node_ms;

@@ -113,12 +113,8 @@ class DnnlQConvKernel final : public ops::Kernel {
         std::memcpy(out[0].raw(), in[kSumInput].raw(), in[kSumInput].byte_size());
       }
     }
-    std::unordered_map<int, memory> args = {
-        {DNNL_ARG_SRC, conv_src}, {DNNL_ARG_WEIGHTS, plan->weights}, {DNNL_ARG_DST, conv_dst}};
-    if (plan->bias) args[DNNL_ARG_BIAS] = plan->bias;
-    if (plan->src_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
-    if (plan->dst_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
-    plan->prim.execute(stream, args);
+    plan->prim.execute(stream,
+                       int8_primitive_args(conv_src, plan->weights, conv_dst, plan->bias, plan->src_zp, plan->dst_zp));
     if (plan->dst_tmp) plan->dst_out.execute(stream, plan->dst_tmp, dst);
     stream.wait();
   }
@@ -229,10 +225,8 @@ class DnnlQConvKernel final : public ops::Kernel {
     if (channels_last_) {
       plan->src_mem = memory(plan->src_nhwc, cpu_engine(), nullptr);
       plan->dst_mem = memory(plan->dst_nhwc, cpu_engine(), nullptr);
-      plan->args = {{DNNL_ARG_SRC, plan->src_mem}, {DNNL_ARG_WEIGHTS, plan->weights}, {DNNL_ARG_DST, plan->dst_mem}};
-      if (plan->bias) plan->args[DNNL_ARG_BIAS] = plan->bias;
-      if (plan->src_zp) plan->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
-      if (plan->dst_zp) plan->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
+      plan->args =
+          int8_primitive_args(plan->src_mem, plan->weights, plan->dst_mem, plan->bias, plan->src_zp, plan->dst_zp);
     } else {
       plan->src_tmp = memory(plan->src_nhwc, cpu_engine());
       plan->dst_tmp = memory(plan->dst_nhwc, cpu_engine());

@@ -64,12 +64,8 @@ class DnnlQPatchDeconvKernel final : public ops::Kernel {
     const size_t elem = dtype_size(y_.type);
     for (size_t i = 0; i < plan->rows.size(); ++i) {
       memory dst(plan->dst, cpu_engine(), static_cast<char*>(out[0].raw()) + i * plan->row_offset * elem);
-      std::unordered_map<int, memory> args = {
-          {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, plan->rows[i].weights}, {DNNL_ARG_DST, dst}};
-      if (plan->bias) args[DNNL_ARG_BIAS] = plan->bias;
-      if (plan->src_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
-      if (plan->dst_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
-      plan->rows[i].prim.execute(stream, args);
+      plan->rows[i].prim.execute(
+          stream, int8_primitive_args(src, plan->rows[i].weights, dst, plan->bias, plan->src_zp, plan->dst_zp));
     }
     stream.wait();
   }

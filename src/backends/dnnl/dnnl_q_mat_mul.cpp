@@ -126,10 +126,7 @@ class DnnlQMatMulKernel final : public ops::Kernel {
     if (y_.quantized() && y_.zero_point != 0) plan->dst_zp = zero_point_memory(y_.zero_point);
     plan->src_mem = memory(plan->src, cpu_engine(), nullptr);
     plan->dst_mem = memory(plan->dst, cpu_engine(), nullptr);
-    plan->args = {{DNNL_ARG_SRC, plan->src_mem}, {DNNL_ARG_WEIGHTS, plan->weights}, {DNNL_ARG_DST, plan->dst_mem}};
-    if (plan->bias) plan->args[DNNL_ARG_BIAS] = plan->bias;
-    if (plan->src_zp) plan->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = plan->src_zp;
-    if (plan->dst_zp) plan->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = plan->dst_zp;
+    plan->args = int8_primitive_args(plan->src_mem, plan->weights, plan->dst_mem, plan->bias, plan->src_zp, plan->dst_zp);
     return plan;
   }
 

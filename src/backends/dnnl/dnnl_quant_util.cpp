@@ -68,6 +68,16 @@ dnnl::memory zero_point_memory(int32_t zp) {
   return m;
 }
 
+std::unordered_map<int, dnnl::memory> int8_primitive_args(const dnnl::memory& src, const dnnl::memory& weights,
+                                                          const dnnl::memory& dst, const dnnl::memory& bias,
+                                                          const dnnl::memory& src_zp, const dnnl::memory& dst_zp) {
+  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  if (bias) args[DNNL_ARG_BIAS] = bias;
+  if (src_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = src_zp;
+  if (dst_zp) args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST] = dst_zp;
+  return args;
+}
+
 bool commutes_with_scale(const ops::FusedActivation& a) {
   using K = ops::FusedActivation::Kind;
   return !a.has_affine && (a.kind == K::None || a.kind == K::Relu || a.kind == K::LeakyRelu || a.kind == K::Clip);

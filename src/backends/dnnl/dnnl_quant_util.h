@@ -8,6 +8,8 @@
 // with the linear before it.
 #pragma once
 
+#include <unordered_map>
+
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "ops/fused_activation.h"
@@ -18,6 +20,11 @@ namespace qtune::backends::dnnl_backend {
 dnnl::memory::data_type dnnl_type(DataType t);  // u8, s8, s32, else f32
 // A one-element s32 memory holding a runtime zero point.
 dnnl::memory zero_point_memory(int32_t zp);
+// The execute() arguments of an int8 convolution or matmul; bias and zero points only
+// where defined (null memories are left out).
+std::unordered_map<int, dnnl::memory> int8_primitive_args(const dnnl::memory& src, const dnnl::memory& weights,
+                                                          const dnnl::memory& dst, const dnnl::memory& bias,
+                                                          const dnnl::memory& src_zp, const dnnl::memory& dst_zp);
 // True when act(k * x) == k * act(x) for k > 0 up to a rescaling of its parameters (none,
 // Relu, LeakyRelu, Clip with scaled bounds): 1 / y_scale can then fold into output scales.
 bool commutes_with_scale(const ops::FusedActivation& act);

@@ -9,6 +9,7 @@
 
 #include "backends/dnnl/dnnl_common.h"
 #include "backends/dnnl/dnnl_kernels.h"
+#include "backends/dnnl/int8_max_pool.h"
 #include "ir/graph.h"
 #include "ops/op.h"
 
@@ -211,6 +212,29 @@ TEST(DnnlKernels, Pools) {
         Case c{"com.qtune", "NhwcPool", attrs, {random_bytes(type, dims, seed++)}, {false}};
         expect_same_as_reference(c);
       }
+}
+
+// The own 8-bit max pool on a map large enough to share its rows between two threads, against
+// a scalar maximum over each clipped window.
+TEST(DnnlKernels, Int8MaxPoolOnTwoThreads) {
+  using backends::dnnl_backend::MaxPoolGeometry;
+  const int64_t h = 40, w = 50, c = 300;
+  const MaxPoolGeometry g{3, 3, 1, 1, 1, 1};
+  if (!backends::dnnl_backend::int8_max_pool_usable(g, h, w, h, w)) GTEST_SKIP() << "needs AVX-512 BW";
+  Tensor x = random_bytes(DataType::Int8, {1, h, w, c}, 77);
+  const auto* in = static_cast<const int8_t*>(x.raw());
+  std::vector<int8_t> got(static_cast<size_t>(h * w * c)), want(got.size());
+  backends::dnnl_backend::int8_max_pool_nhwc(x.raw(), got.data(), 1, h, w, c, h, w, g, true, 2);
+  for (int64_t i = 0; i < h; ++i)
+    for (int64_t j = 0; j < w; ++j)
+      for (int64_t k = 0; k < c; ++k) {
+        int8_t best = -128;
+        for (int64_t a = std::max<int64_t>(i - 1, 0); a < std::min(i + 2, h); ++a)
+          for (int64_t b = std::max<int64_t>(j - 1, 0); b < std::min(j + 2, w); ++b)
+            best = std::max(best, in[(a * w + b) * c + k]);
+        want[static_cast<size_t>((i * w + j) * c + k)] = best;
+      }
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
